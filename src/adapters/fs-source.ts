@@ -1,0 +1,143 @@
+import { constants } from "node:fs";
+import { lstat, mkdir, open, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { dirname, join, resolve, sep } from "node:path";
+import { OperationalError } from "../core/errors.js";
+import type { Problem, SourceFile } from "../core/model.js";
+import type { ConfigSource, FileWriter, TreeFiles } from "../core/ports.js";
+import { makeProblem } from "../core/problem.js";
+import { CONFIG_FILE, SITES_DIR } from "../core/tree/layout.js";
+
+/** Reading stops here; the configured limit (validation.max_file_bytes) is applied by the core. */
+const READ_CAP_BYTES = 16 * 1024 * 1024;
+
+/** A configuration repository on the local file system. */
+export class FsConfigSource implements ConfigSource, FileWriter {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  async assertRoot(): Promise<void> {
+    const info = await stat(this.root).catch(() => undefined);
+    if (!info?.isDirectory()) {
+      throw new OperationalError(
+        `${this.root}: no such directory. Pass --root with the path of the configuration repository.`,
+      );
+    }
+    const sites = await stat(join(this.root, SITES_DIR)).catch(() => undefined);
+    if (!sites?.isDirectory()) {
+      throw new OperationalError(
+        `${this.root}: has no ${SITES_DIR}/ folder, so it is not a siteops configuration repository. Pass --root with the repository's path.`,
+      );
+    }
+  }
+
+  async readSites(): Promise<TreeFiles> {
+    await this.assertRoot();
+    const files: SourceFile[] = [];
+    const problems: Problem[] = [];
+    await this.walk(SITES_DIR, files, problems);
+    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return { files, problems };
+  }
+
+  async readConfig(): Promise<SourceFile | undefined> {
+    const path = join(this.root, CONFIG_FILE);
+    const info = await lstat(path).catch(() => undefined);
+    if (!info) return undefined;
+    if (!info.isFile()) {
+      throw new OperationalError(`${CONFIG_FILE}: is not a regular file. Replace it with a plain YAML file.`);
+    }
+    return { path: CONFIG_FILE, bytes: await readFile(path), size: info.size };
+  }
+
+  async readText(path: string): Promise<string> {
+    return readFile(this.inside(path), "utf8");
+  }
+
+  async exists(path: string): Promise<boolean> {
+    return (await lstat(this.inside(path)).catch(() => undefined)) !== undefined;
+  }
+
+  async write(path: string, content: string): Promise<void> {
+    const target = this.inside(path);
+    await mkdir(dirname(target), { recursive: true });
+    // `wx`: never overwrite a file that appeared since the caller checked.
+    await writeFile(target, content, { flag: "wx" });
+  }
+
+  private inside(path: string): string {
+    const target = resolve(this.root, path);
+    if (!target.startsWith(this.root + sep)) {
+      throw new OperationalError(`${path}: is outside the repository. Use a path inside ${this.root}.`);
+    }
+    return target;
+  }
+
+  private async walk(dir: string, files: SourceFile[], problems: Problem[]): Promise<void> {
+    let entries: import("node:fs").Dirent[];
+    try {
+      entries = await readdir(join(this.root, dir), { withFileTypes: true });
+    } catch (error) {
+      problems.push(
+        makeProblem({
+          code: "file-unreadable",
+          file: dir,
+          message: `${dir}: cannot be read (${(error as Error).message}). Fix its permissions.`,
+        }),
+      );
+      return;
+    }
+    for (const entry of entries) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isSymbolicLink()) {
+        problems.push(
+          makeProblem({
+            code: "unsafe-path",
+            file: path,
+            message: `${path}: is a symbolic link; siteops never follows links, so a file cannot point outside sites/ or be read twice. Replace the link with the file itself.`,
+          }),
+        );
+      } else if (entry.isDirectory()) {
+        await this.walk(path, files, problems);
+      } else if (entry.isFile()) {
+        const read = await this.readCapped(path);
+        if ("problem" in read) problems.push(read.problem);
+        else files.push(read.file);
+      } else {
+        problems.push(
+          makeProblem({
+            code: "unexpected-file",
+            file: path,
+            message: `${path}: is not a regular file. Remove it from sites/.`,
+          }),
+        );
+      }
+    }
+  }
+
+  private async readCapped(path: string): Promise<{ file: SourceFile } | { problem: Problem }> {
+    try {
+      // O_NOFOLLOW: a file swapped for a link between listing and reading is still refused.
+      const handle = await open(join(this.root, path), constants.O_RDONLY | constants.O_NOFOLLOW);
+      try {
+        const { size } = await handle.stat();
+        const length = Math.min(size, READ_CAP_BYTES + 1);
+        const bytes = new Uint8Array(length);
+        const { bytesRead } = await handle.read(bytes, 0, length, 0);
+        return { file: { path, bytes: bytes.subarray(0, bytesRead), size } };
+      } finally {
+        await handle.close();
+      }
+    } catch (error) {
+      return {
+        problem: makeProblem({
+          code: "file-unreadable",
+          file: path,
+          message: `${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Fix its permissions or replace it with a plain file.`,
+        }),
+      };
+    }
+  }
+}

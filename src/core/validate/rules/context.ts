@@ -1,0 +1,17 @@
+import type { Problem } from "../../model.js";
+import type { ConfigTree } from "../../tree/tree.js";
+
+export interface RuleSettings {
+  /** Memory per core above which a job is HIMEM, in MB. */
+  himemMbPerCore: number;
+  /** Queue fields a site may set once in `queue_defaults` (schema annotation `x-inheritable`). */
+  inheritable: readonly string[];
+}
+
+export interface RuleContext {
+  tree: ConfigTree;
+  settings: RuleSettings;
+}
+
+/** A cross-object check: everything JSON Schema cannot say about one file alone. */
+export type Rule = (context: RuleContext) => Problem[];

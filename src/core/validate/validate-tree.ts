@@ -1,0 +1,185 @@
+import { inheritableFields, type ResolvedConfig, resolveConfig } from "../config.js";
+import type { ATLASCloud } from "../generated/cloud.js";
+import type { PanDAQueue } from "../generated/queue.js";
+import type { ATLASSite } from "../generated/site.js";
+import { parseYaml } from "../load/parse-yaml.js";
+import type { FileKind, Problem, SourceFile } from "../model.js";
+import { makeProblem, sortProblems } from "../problem.js";
+import { CLOUDS, CONFIG_FILE, classifyPath } from "../tree/layout.js";
+import type { ConfigTree } from "../tree/tree.js";
+import { rules } from "./rules/index.js";
+import { createSchemaValidator, type SchemaSet, type SchemaValidator } from "./schema-validator.js";
+
+export interface TreeInput {
+  /** Every file found under `sites/`, paths relative to the repository root. */
+  files: readonly SourceFile[];
+  /** Problems the reader already found (symlinks, unreadable or oversized files). */
+  readProblems: readonly Problem[];
+  /** `siteops.config.yaml`, when the repository has one. */
+  configFile: SourceFile | undefined;
+  schemas: SchemaSet;
+  /** Called after each file is checked; lets a terminal show progress. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface Counts {
+  clouds: number;
+  sites: number;
+  queues: number;
+  ddmendpoints: number;
+}
+
+export interface TreeReport {
+  valid: boolean;
+  counts: Counts;
+  problems: Problem[];
+  tree: ConfigTree;
+  config: ResolvedConfig;
+}
+
+/** Validates a whole configuration tree: each file against its schema, then every cross-object rule. */
+export function validateTree(
+  input: TreeInput,
+  validator: SchemaValidator = createSchemaValidator(input.schemas),
+): TreeReport {
+  const problems: Problem[] = [...input.readProblems];
+  const config = loadConfig(input.configFile, input.schemas, validator, problems);
+  const tree: ConfigTree = {
+    clouds: [],
+    sites: [],
+    queues: [],
+    invalidNames: { queues: new Set(), endpoints: new Set() },
+  };
+  const counts: Counts = { clouds: 0, sites: 0, queues: 0, ddmendpoints: 0 };
+  const cloudFolders = new Set<string>();
+  const siteFolders = new Set<string>();
+  const total = input.files.length;
+  let done = 0;
+  for (const source of input.files) {
+    const entry = classifyPath(source.path);
+    if (entry.kind === "documentation") continue;
+    if (entry.kind === "unexpected") {
+      problems.push(
+        makeProblem({
+          code: "unexpected-file",
+          file: source.path,
+          message: `${source.path}: unexpected file; ${entry.message}.`,
+        }),
+      );
+      continue;
+    }
+    cloudFolders.add(entry.cloud);
+    if (entry.kind !== "cloud") siteFolders.add(`${entry.cloud}/${entry.site}`);
+    const kind: FileKind = entry.kind;
+    const parsed = parseYaml(source.path, source.bytes, { maxBytes: config.maxFileBytes }, source.size);
+    problems.push(...parsed.problems);
+    input.onProgress?.(++done, total);
+    if (parsed.data === undefined) continue;
+    counts[kind === "cloud" ? "clouds" : kind === "site" ? "sites" : "queues"]++;
+    if (kind === "site" && Array.isArray(parsed.data.ddmendpoints))
+      counts.ddmendpoints += parsed.data.ddmendpoints.length;
+    const schemaProblems = validator.validate(kind, parsed.data, {
+      file: source.path,
+      locate: parsed.locate,
+      unmanaged: config.unmanaged,
+    });
+    problems.push(...schemaProblems);
+    // Cross-object rules read typed data: only files that match their schema take part.
+    if (
+      schemaProblems.some((p) => p.severity === "error") ||
+      parsed.problems.some((p) => p.severity === "error")
+    ) {
+      rememberNames(kind, parsed.data, tree);
+      continue;
+    }
+    const base = { file: source.path, locate: parsed.locate };
+    if (entry.kind === "cloud")
+      tree.clouds.push({ ...base, data: parsed.data as unknown as ATLASCloud, folder: entry.cloud });
+    else if (entry.kind === "site") {
+      tree.sites.push({
+        ...base,
+        data: parsed.data as unknown as ATLASSite,
+        cloudFolder: entry.cloud,
+        folder: entry.site,
+      });
+    } else {
+      tree.queues.push({
+        ...base,
+        data: parsed.data as unknown as PanDAQueue,
+        cloudFolder: entry.cloud,
+        siteFolder: entry.site,
+        fileName: entry.queue,
+      });
+    }
+  }
+  problems.push(...missingContainers(input.files, cloudFolders, siteFolders));
+  const settings = {
+    himemMbPerCore: config.himemMbPerCore,
+    inheritable: inheritableFields(input.schemas.queue),
+  };
+  for (const rule of rules) problems.push(...rule({ tree, settings }));
+  const sorted = sortProblems(problems);
+  return { valid: !sorted.some((p) => p.severity === "error"), counts, problems: sorted, tree, config };
+}
+
+function rememberNames(kind: FileKind, data: Record<string, unknown>, tree: ConfigTree): void {
+  if (kind === "queue" && typeof data.name === "string") tree.invalidNames.queues.add(data.name);
+  if (kind === "site" && Array.isArray(data.ddmendpoints)) {
+    for (const endpoint of data.ddmendpoints) {
+      const name = (endpoint as { name?: unknown } | null)?.name;
+      if (typeof name === "string") tree.invalidNames.endpoints.add(name);
+    }
+  }
+}
+
+function loadConfig(
+  file: SourceFile | undefined,
+  schemas: SchemaSet,
+  validator: SchemaValidator,
+  problems: Problem[],
+): ResolvedConfig {
+  if (!file) return resolveConfig({}, schemas.config);
+  const parsed = parseYaml(file.path, file.bytes, { maxBytes: 1_048_576 });
+  problems.push(...parsed.problems);
+  if (parsed.data === undefined) return resolveConfig({}, schemas.config);
+  const configProblems = validator.validate("config", parsed.data, {
+    file: file.path,
+    locate: parsed.locate,
+    unmanaged: new Map(),
+  });
+  problems.push(...configProblems);
+  return resolveConfig(configProblems.length ? {} : parsed.data, schemas.config);
+}
+
+/** Every cloud folder needs its cloud.yaml and every site folder its site.yaml: they carry owners and contacts. */
+function missingContainers(files: readonly SourceFile[], clouds: Set<string>, sites: Set<string>): Problem[] {
+  const present = new Set(files.map((f) => f.path));
+  const problems: Problem[] = [];
+  for (const cloud of [...clouds].sort()) {
+    const path = `sites/${cloud}/cloud.yaml`;
+    if (!present.has(path) && (CLOUDS as readonly string[]).includes(cloud)) {
+      problems.push(
+        makeProblem({
+          code: "missing-cloud-file",
+          file: path,
+          message: `${path}: cloud folder sites/${cloud}/ has no cloud.yaml, so its owners and support list are unknown. Create it (see README, "Layout").`,
+        }),
+      );
+    }
+  }
+  for (const site of [...sites].sort()) {
+    const path = `sites/${site}/site.yaml`;
+    if (!present.has(path)) {
+      problems.push(
+        makeProblem({
+          code: "missing-site-file",
+          file: path,
+          message: `${path}: site folder sites/${site}/ has queues but no site.yaml, so its contacts and owners are unknown. Create it (see README, "Layout").`,
+        }),
+      );
+    }
+  }
+  return problems;
+}
+
+export { CONFIG_FILE };
