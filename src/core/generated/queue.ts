@@ -133,9 +133,9 @@ export interface PanDAQueue {
    */
   maxinputsize?: number;
   /**
-   * Maximum disk I/O rate per core.
+   * Maximum disk I/O rate per core; null means no limit.
    */
-  maxdiskio?: number;
+  maxdiskio?: number | null;
   /**
    * Maximum swap per slot.
    */

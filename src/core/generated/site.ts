@@ -9,9 +9,9 @@ export type CorePower = number;
  */
 export type CoreEnergy = number;
 /**
- * Maximum disk I/O rate per core.
+ * Maximum disk I/O rate per core; null means no limit.
  */
-export type MaximumDiskIO = number;
+export type MaximumDiskIO = number | null;
 
 /**
  * One ATLAS site with CRIC field names, its contacts, owners, DDM endpoints and the values its queues inherit. File: sites/<CLOUD>/<SITE>/site.yaml.

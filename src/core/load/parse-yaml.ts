@@ -42,6 +42,68 @@ const CORE_TAGS = new Set([
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 
+/** A quote opens a quoted scalar only where a value can start; elsewhere it is a plain character. */
+function startsScalar(text: string, at: number): boolean {
+  for (let j = at - 1; j >= 0; j--) {
+    const p = text[j]!;
+    if (p === " " || p === "\t") continue;
+    return p === "\n" || ":[{,-?".includes(p);
+  }
+  return true;
+}
+
+/** Deepest nesting accepted; real queue files reach about 5. */
+const MAX_DEPTH = 64;
+
+/**
+ * First line at which the nesting exceeds `limit`, or 0. Counts open flow brackets outside quotes
+ * and comments, plus block indicators (`- `, `? `) and indentation steps at the start of lines.
+ */
+export function tooDeepLine(text: string, limit: number): number {
+  let flow = 0;
+  let line = 1;
+  let quote: string | undefined;
+  let atLineStart = true;
+  let blockDepth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "\n") {
+      line++;
+      atLineStart = true;
+      blockDepth = 0;
+      continue;
+    }
+    if (quote) {
+      if (c === "\\" && quote === '"') i++;
+      else if (c === quote) quote = undefined;
+      continue;
+    }
+    if (atLineStart) {
+      if (c === " ") {
+        blockDepth += 0.5;
+        if (blockDepth > limit) return line;
+        continue;
+      }
+      if ((c === "-" || c === "?") && (text[i + 1] === " " || text[i + 1] === "\n")) {
+        blockDepth++;
+        if (blockDepth > limit) return line;
+        continue;
+      }
+      atLineStart = false;
+    }
+    if (c === "#" && (i === 0 || /\s/.test(text[i - 1]!))) {
+      while (i + 1 < text.length && text[i + 1] !== "\n") i++;
+    } else if ((c === '"' || c === "'") && startsScalar(text, i)) {
+      quote = c;
+    } else if (c === "[" || c === "{") {
+      if (++flow > limit) return line;
+    } else if (c === "]" || c === "}") {
+      flow = Math.max(0, flow - 1);
+    }
+  }
+  return 0;
+}
+
 /**
  * Parses one YAML file into plain data, refusing everything that is not plain, safe YAML:
  * bad encodings, syntax errors, duplicate keys, tabs, custom tags, aliases and merge keys,
@@ -94,6 +156,19 @@ export function parseYaml(
     return { data: undefined, locate: noLocate, problems };
   }
   const text = new TextDecoder("utf-8").decode(body);
+  const deepAt = tooDeepLine(text, MAX_DEPTH);
+  if (deepAt > 0) {
+    // Parsing, walking and validating recurse per level: refuse absurd nesting before any of it.
+    problems.push(
+      positioned(
+        "yaml-too-deep",
+        file,
+        { line: deepAt, column: 1 },
+        `${file}:${deepAt}:1: the document nests deeper than ${MAX_DEPTH} levels. Configuration is never that deep; flatten it.`,
+      ),
+    );
+    return { data: undefined, locate: noLocate, problems };
+  }
   const lineCounter = new LineCounter();
   let doc: ReturnType<typeof parseDocument>;
   try {

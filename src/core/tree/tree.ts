@@ -7,6 +7,11 @@ export interface Entry<T> {
   file: string;
   data: T;
   locate: Locator;
+  /**
+   * Fields removed because they violate the schema (already reported). Rules still run on the
+   * rest so one run reports everything, but must not report a field as missing when it is here.
+   */
+  pruned?: ReadonlySet<string>;
 }
 
 export interface CloudEntry extends Entry<ATLASCloud> {

@@ -33,6 +33,8 @@ export interface SchemaCheckContext {
 
 export interface SchemaValidator {
   validate(kind: FileKind, data: unknown, context: SchemaCheckContext): Problem[];
+  /** Top-level fields holding at least one schema violation (empty when the data is valid). */
+  invalidFields(kind: FileKind, data: unknown): Set<string>;
 }
 
 // ajv-formats is published as CommonJS with a default export; under NodeNext its type is the module.
@@ -59,6 +61,18 @@ export function createSchemaValidator(schemas: SchemaSet): SchemaValidator {
       const fn = validatorFor(kind);
       if (fn(data)) return [];
       return dedupe(fn.errors ?? []).map((error) => toProblem(kind, error, context, data));
+    },
+    invalidFields(kind, data) {
+      const fn = validatorFor(kind);
+      if (fn(data)) return new Set();
+      const fields = new Set<string>();
+      for (const error of fn.errors ?? []) {
+        const first = error.instancePath.split("/")[1];
+        if (first !== undefined) fields.add(first.replace(/~1/g, "/").replace(/~0/g, "~"));
+        else if (error.keyword === "additionalProperties")
+          fields.add(String(error.params.additionalProperty));
+      }
+      return fields;
     },
   };
 }

@@ -84,28 +84,30 @@ export function validateTree(
       unmanaged: config.unmanaged,
     });
     problems.push(...schemaProblems);
-    // Cross-object rules read typed data: only files that match their schema take part.
-    if (
-      schemaProblems.some((p) => p.severity === "error") ||
-      parsed.problems.some((p) => p.severity === "error")
-    ) {
-      rememberNames(kind, parsed.data, tree);
-      continue;
+    // Cross-object rules read typed data. A file with schema errors takes part without its invalid
+    // fields, as long as the fields that identify it are sound; otherwise only its names are kept.
+    let data = parsed.data;
+    let pruned: Set<string> | undefined;
+    if (schemaProblems.some((p) => p.severity === "error")) {
+      pruned = validator.invalidFields(kind, data);
+      rememberNames(kind, data, tree);
+      if (IDENTITY[kind].some((field) => pruned?.has(field) || typeof data[field] !== "string")) continue;
+      data = Object.fromEntries(Object.entries(data).filter(([key]) => !pruned?.has(key)));
     }
-    const base = { file: source.path, locate: parsed.locate };
+    const base = { file: source.path, locate: parsed.locate, ...(pruned ? { pruned } : {}) };
     if (entry.kind === "cloud")
-      tree.clouds.push({ ...base, data: parsed.data as unknown as ATLASCloud, folder: entry.cloud });
+      tree.clouds.push({ ...base, data: data as unknown as ATLASCloud, folder: entry.cloud });
     else if (entry.kind === "site") {
       tree.sites.push({
         ...base,
-        data: parsed.data as unknown as ATLASSite,
+        data: data as unknown as ATLASSite,
         cloudFolder: entry.cloud,
         folder: entry.site,
       });
     } else {
       tree.queues.push({
         ...base,
-        data: parsed.data as unknown as PanDAQueue,
+        data: data as unknown as PanDAQueue,
         cloudFolder: entry.cloud,
         siteFolder: entry.site,
         fileName: entry.queue,
@@ -121,6 +123,14 @@ export function validateTree(
   const sorted = sortProblems(problems);
   return { valid: !sorted.some((p) => p.severity === "error"), counts, problems: sorted, tree, config };
 }
+
+/** Fields without which a file cannot be placed in the tree at all. */
+const IDENTITY: Record<FileKind, string[]> = {
+  cloud: ["name"],
+  site: ["name", "cloud"],
+  queue: ["name", "cloud", "atlas_site"],
+  config: [],
+};
 
 function rememberNames(kind: FileKind, data: Record<string, unknown>, tree: ConfigTree): void {
   if (kind === "queue" && typeof data.name === "string") tree.invalidNames.queues.add(data.name);

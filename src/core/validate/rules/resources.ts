@@ -98,6 +98,7 @@ export const himemCoherence: Rule = ({ tree, settings }) => {
       : q.maxrss / Math.max(1, q.corecount);
     const byName = /HIMEM/i.test(q.name);
     const limits = himemLimits(q.params as Record<string, unknown> | undefined);
+    // perCore is NaN when maxrss or corecount was pruned for a schema error: no verdict then.
     if ((byName || limits.length > 0) && perCore <= settings.himemMbPerCore) {
       const reason = byName
         ? "its name says HIMEM"
@@ -123,7 +124,7 @@ export const corepowerDefined: Rule = ({ tree, settings }) => {
   const sites = sitesByName(tree);
   const problems: Problem[] = [];
   for (const queue of tree.queues) {
-    if (queue.data.is_virtual) continue;
+    if (queue.data.is_virtual || queue.pruned?.has("corepower")) continue;
     const effective = resolveEffective(
       queue.data,
       sites.get(queue.data.atlas_site)?.data,
@@ -152,7 +153,11 @@ export const tierCoherence: Rule = ({ tree }) => {
   const problems: Problem[] = [];
   for (const site of tree.sites) {
     const expected = TIER_LEVEL[site.data.tier];
-    if (expected !== undefined && site.data.tier_level !== expected) {
+    if (
+      expected !== undefined &&
+      typeof site.data.tier_level === "number" &&
+      site.data.tier_level !== expected
+    ) {
       problems.push(
         makeProblem(
           {

@@ -13,7 +13,7 @@ export const uniqueContacts: Rule = ({ tree }) => {
   const problems: Problem[] = [];
   for (const site of tree.sites) {
     const seen = new Map<string, number>();
-    site.data.contacts.forEach((contact, index) => {
+    (site.data.contacts ?? []).forEach((contact, index) => {
       const key = contact.email.toLowerCase();
       const first = seen.get(key);
       if (first === undefined) {
