@@ -131,7 +131,7 @@ export const PROBLEM_CODES: readonly ProblemCodeInfo[] = [
     severity: "error",
     summary: "A site folder with queues but without site.yaml.",
     example: {
-      file: "sites/US/NEWSITE/queues/NEWSITE.yaml",
+      file: "sites/US/NEWSITE/site.yaml",
       write: {
         "sites/US/NEWSITE/queues/NEWSITE.yaml": exampleQueue({
           "name: AGLT2_EXAMPLE": "name: NEWSITE",
@@ -147,8 +147,8 @@ export const PROBLEM_CODES: readonly ProblemCodeInfo[] = [
     summary: "The YAML cannot be parsed.",
     example: {
       file: Q,
-      write: { [Q]: exampleQueue({ "maxtime: 172800": "maxtime: [172800" }) },
-      marker: "queues:",
+      write: { [Q]: exampleQueue({ "maxtime: 172800": "maxtime: 172800: 48 h" }) },
+      marker: "maxtime",
     },
   },
   {
@@ -463,7 +463,7 @@ export const PROBLEM_CODES: readonly ProblemCodeInfo[] = [
           "  - email: grid-admin@newsite.example.edu\n    roles: [dpa]\n",
         ),
       },
-      marker: "roles: [dpa]",
+      marker: "grid-admin@newsite.example.edu\n    roles: [dpa]",
     },
   },
   {

@@ -258,16 +258,21 @@ function toProblem(kind: FileKind, error: ErrorObject, context: SchemaCheckConte
         locate,
       );
     }
-    case "uniqueItems":
+    case "uniqueItems": {
+      // ajv reports the later duplicate as i and the earlier one as j.
+      const later = Number(params.i);
+      const earlier = Number(params.j);
+      const path = [...base, later];
       return makeProblem(
         {
           code: "schema-duplicate-item",
           file,
-          path: [...base, Number(params.j)],
-          message: `${where([...base, Number(params.j)])}: \`${field}\` lists the same value twice (items ${Number(params.j) + 1} and ${Number(params.i) + 1}). Remove one.`,
+          path,
+          message: `${where(path)}: \`${field}\` lists the same value twice (items ${earlier + 1} and ${later + 1}). Remove one.`,
         },
         locate,
       );
+    }
     default:
       return makeProblem(
         {
