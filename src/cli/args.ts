@@ -10,7 +10,12 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig["options"
   try {
     return parseArgs({ args: [...args], options, allowPositionals, strict: true });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.replace(/\. To specify.*$/s, "")}.`);
+    // node's advice on positionals after `--` does not apply to siteops; its other advice does.
+    const message = (error as Error).message
+      .replace(/\.?\s*To specify a positional.*$/s, "")
+      .replace(/\s*\n\s*/g, " ")
+      .trim();
+    throw new UsageError(/[.!?]$/.test(message) ? message : `${message}.`);
   }
 }
 

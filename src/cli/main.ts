@@ -1,4 +1,6 @@
 import { InternalError, OperationalError, UsageError } from "../core/errors.js";
+import { diffCommand } from "./commands/diff.js";
+import { logCommand } from "./commands/log.js";
 import { newCommand } from "./commands/new.js";
 import { validateCommand } from "./commands/validate.js";
 import { type CliIo, processIo } from "./io.js";
@@ -7,10 +9,12 @@ export const USAGE = `siteops: ATLAS site and PanDA-queue configuration as revie
 
 Usage:
   siteops validate [--root DIR] [--format text|json|github]
+  siteops diff --base REF [--head REF] [--format text|markdown|json|html] [--exit-code] [--root DIR]
+  siteops log (--queue Q | --site S | --cloud C) [--since DATE] [--format text|markdown|json] [--root DIR]
   siteops new queue <NAME> --site <SITE> [--from <QUEUE>] [--corepower N] [--root DIR]
   siteops help | --help | --version
 
-Exit codes: 0 ok, 1 problems found, 2 usage or operational error.
+Exit codes: 0 ok, 1 problems found (diff: changes found, with --exit-code), 2 usage or operational error.
 `;
 
 /** Runs one command and returns its exit code; the only place that turns errors into exit codes. */
@@ -22,6 +26,10 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
         return await validateCommand(rest, io);
       case "new":
         return await newCommand(rest, io);
+      case "diff":
+        return await diffCommand(rest, io);
+      case "log":
+        return await logCommand(rest, io);
       case undefined:
       case "help":
       case "--help":

@@ -1,10 +1,14 @@
 import type { SiteopsConfiguration } from "./generated/config.js";
+import { type CompiledTicketPattern, compileTicketPatterns } from "./tickets.js";
 
 /** Settings with every default filled in, as the rest of siteops reads them. */
 export interface ResolvedConfig {
   unmanaged: Map<string, string>;
   himemMbPerCore: number;
   maxFileBytes: number;
+  tickets: CompiledTicketPattern[];
+  /** Template overrides, as paths relative to the repository root. */
+  templates: { markdown?: string; text?: string; html?: string };
   raw: SiteopsConfiguration;
 }
 
@@ -36,6 +40,8 @@ export function resolveConfig(data: unknown, configSchema: unknown): ResolvedCon
     unmanaged: new Map((raw.cric?.unmanaged_fields ?? []).map((u) => [u.field, u.owner])),
     himemMbPerCore: raw.validation?.himem_mb_per_core ?? 2000,
     maxFileBytes: raw.validation?.max_file_bytes ?? 1_048_576,
+    tickets: compileTicketPatterns(raw.tickets?.patterns ?? []).compiled,
+    templates: { ...raw.changelog?.templates },
     raw,
   };
 }

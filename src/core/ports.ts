@@ -27,3 +27,38 @@ export interface FileWriter {
   exists(path: string): Promise<boolean>;
   write(path: string, content: string): Promise<void>;
 }
+
+/** A revision of the repository: a commit id, or the working tree (files on disk, tracked or not). */
+export type Revision = string;
+export const WORKTREE = "worktree";
+
+export interface CommitInfo {
+  sha: string;
+  parents: string[];
+  authorName: string;
+  authorEmail: string;
+  /** Author date, ISO 8601 with offset. */
+  date: string;
+  subject: string;
+  /** The full message after the subject line (trailers included). */
+  body: string;
+}
+
+/**
+ * Reads configuration files straight from git objects (no checkout), or from the working tree
+ * when the revision is `WORKTREE`. All paths are relative to the repository root with `/`.
+ */
+export interface RevisionReader {
+  /** The commit id a ref names; fails with a clear message for an unknown ref. */
+  resolve(ref: string): Promise<string>;
+  /** Paths under `sites/` and the config file that differ between two revisions (renames as delete + add). */
+  changedPaths(base: Revision, head: Revision): Promise<string[]>;
+  /** Every file path under `prefix` (a folder, e.g. `sites/US/AGLT2/`) at a revision, sorted. */
+  listFiles(revision: Revision, prefix: string): Promise<string[]>;
+  /** The content of each path that exists at the revision; absent paths are left out of the map. */
+  readFiles(revision: Revision, paths: readonly string[]): Promise<Map<string, Uint8Array>>;
+  /** Commits touching any of `paths`, newest first, optionally only those after `since` (a date). */
+  log(options: { paths: readonly string[]; since?: string }): Promise<CommitInfo[]>;
+  /** Stops any helper process. */
+  close(): Promise<void>;
+}

@@ -7,7 +7,7 @@ export interface ScaffoldQueueInput {
   site: ATLASSite;
   /** The queue to clone, as its YAML text (comments and key order are kept), and its data. */
   from?: { text: string; data: PanDAQueue };
-  /** corepower to set when neither the site nor the cloned queue provides one. */
+  /** corepower to set on the queue (overriding the site's default), when given. */
   corepower?: number;
   /** Written into the header comment; the caller owns the clock. */
   date: string;
@@ -26,6 +26,9 @@ function cloneQueue(input: ScaffoldQueueInput, from: { text: string; data: PanDA
   const doc = parseDocument(from.text);
   const source = from.data;
   const sameSite = source.atlas_site === input.site.name;
+  // The source's header comment describes the source: replace it, wherever the parser attached it.
+  const first = isMap(doc.contents) ? doc.contents.items[0] : undefined;
+  if (first && isScalar(first.key)) first.key.commentBefore = null;
   doc.commentBefore = ` PanDA queue ${input.name}: cloned from ${source.name} on ${input.date}.`;
   doc.set("name", input.name);
   doc.set("cloud", input.site.cloud);
@@ -42,10 +45,7 @@ function cloneQueue(input: ScaffoldQueueInput, from: { text: string; data: PanDA
     }
     if (doc.has("description")) doc.set("description", `Cloned from ${source.name}`);
   }
-  const siteHasCorepower = input.site.queue_defaults?.corepower !== undefined;
-  if (!doc.has("corepower") && !siteHasCorepower && input.corepower !== undefined) {
-    doc.set("corepower", input.corepower);
-  }
+  if (input.corepower !== undefined) doc.set("corepower", input.corepower);
   return doc.toString({ lineWidth: 0 });
 }
 

@@ -14,6 +14,39 @@ export interface SiteopsConfiguration {
     unmanaged_fields?: UnmanagedField[];
   };
   /**
+   * How ticket references are recognised in pull requests and commit messages, and linked.
+   */
+  tickets?: {
+    /**
+     * Each pattern finds ticket references; the first capture group is the ticket number.
+     *
+     * @minItems 1
+     */
+    patterns?: [TicketPattern, ...TicketPattern[]];
+  };
+  /**
+   * How changelogs (PR comments, mails, text, HTML) are rendered.
+   */
+  changelog?: {
+    /**
+     * Handlebars templates that replace the shipped ones, as paths relative to the repository root.
+     */
+    templates?: {
+      /**
+       * Template of the pull-request comment (markdown).
+       */
+      markdown?: string;
+      /**
+       * Template of the plain-text changelog.
+       */
+      text?: string;
+      /**
+       * Template of the HTML changelog; every value is HTML-escaped.
+       */
+      html?: string;
+    };
+  };
+  /**
    * Thresholds of the cross-object rules.
    */
   validation?: {
@@ -39,4 +72,25 @@ export interface UnmanagedField {
    * Who owns the field instead, shown in validation messages (e.g. `PanDA blacklisting`, `CRIC`).
    */
   owner: string;
+}
+/**
+ * One kind of ticket reference.
+ */
+export interface TicketPattern {
+  /**
+   * Ticket system name shown to people, e.g. GGUS, JIRA, ServiceNow.
+   */
+  system: string;
+  /**
+   * JavaScript regular expression (case-sensitive) with one capture group for the ticket number.
+   */
+  regex: string;
+  /**
+   * How the ticket is written, `$1` being the captured number, e.g. `GGUS:$1`.
+   */
+  id: string;
+  /**
+   * Link to the ticket, `$1` being the captured number.
+   */
+  url: string;
 }

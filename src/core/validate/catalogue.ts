@@ -305,6 +305,19 @@ export const PROBLEM_CODES: readonly ProblemCodeInfo[] = [
       marker: "owners",
     },
   },
+  {
+    code: "config-invalid-regex",
+    severity: "error",
+    summary: "A ticket pattern in siteops.config.yaml that is not a valid regular expression.",
+    example: {
+      file: "siteops.config.yaml",
+      write: {
+        "siteops.config.yaml":
+          'tickets:\n  patterns:\n    - system: GGUS\n      regex: "GGUS:(\\\\d{6,7}"\n      id: "GGUS:$1"\n      url: "https://helpdesk.ggus.eu/#ticket/zoom/$1"\n',
+      },
+      marker: "regex:",
+    },
+  },
   // Cross-object rules
   {
     code: "queue-name-mismatch",

@@ -5,6 +5,7 @@ import type { ATLASSite } from "../generated/site.js";
 import { parseYaml } from "../load/parse-yaml.js";
 import type { FileKind, Problem, SourceFile } from "../model.js";
 import { makeProblem, sortProblems } from "../problem.js";
+import { compileTicketPatterns } from "../tickets.js";
 import { CLOUDS, CONFIG_FILE, classifyPath } from "../tree/layout.js";
 import type { ConfigTree } from "../tree/tree.js";
 import { rules } from "./rules/index.js";
@@ -158,7 +159,24 @@ function loadConfig(
     unmanaged: new Map(),
   });
   problems.push(...configProblems);
-  return resolveConfig(configProblems.length ? {} : parsed.data, schemas.config);
+  if (configProblems.length) return resolveConfig({}, schemas.config);
+  const config = resolveConfig(parsed.data, schemas.config);
+  for (const { index, message } of compileTicketPatterns(config.raw.tickets?.patterns ?? []).errors) {
+    const path = ["tickets", "patterns", index, "regex"];
+    const pos = parsed.locate(path);
+    problems.push(
+      makeProblem(
+        {
+          code: "config-invalid-regex",
+          file: file.path,
+          path,
+          message: `${file.path}:${pos.line}:${pos.column}: ticket pattern is not a valid regular expression (${message}). Fix the expression.`,
+        },
+        parsed.locate,
+      ),
+    );
+  }
+  return config;
 }
 
 /** Every cloud folder needs its cloud.yaml and every site folder its site.yaml: they carry owners and contacts. */
