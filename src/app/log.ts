@@ -7,7 +7,7 @@ import { extractTickets } from "../core/tickets.js";
 import { diffResolved, readConfigAt } from "./diff.js";
 
 /** git's well-known id of the empty tree: the base of a repository's first commit. */
-const EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+export const EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 
 export type ObjectSelector = { kind: "queue" | "site" | "cloud"; name: string };
 

@@ -2,12 +2,14 @@ import { InternalError, OperationalError, UsageError } from "../core/errors.js";
 import { diffCommand } from "./commands/diff.js";
 import { logCommand } from "./commands/log.js";
 import { newCommand } from "./commands/new.js";
+import { reportCommand } from "./commands/report.js";
 import { validateCommand } from "./commands/validate.js";
 import { type CliIo, processIo } from "./io.js";
 
 export const USAGE = `siteops: ATLAS site and PanDA-queue configuration as reviewed YAML
 
 Usage:
+  siteops report [--root DIR]          validation and changelog of the latest configuration commit
   siteops validate [--root DIR] [--format text|json|github]
   siteops diff --base REF [--head REF] [--format text|markdown|json|html] [--exit-code] [--root DIR]
   siteops log (--queue Q | --site S | --cloud C) [--since DATE] [--format text|markdown|json] [--root DIR]
@@ -30,6 +32,8 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
         return await diffCommand(rest, io);
       case "log":
         return await logCommand(rest, io);
+      case "report":
+        return await reportCommand(rest, io);
       case undefined:
       case "help":
       case "--help":

@@ -31,6 +31,8 @@ export interface ChangeView {
   name: string;
   action: ObjectChange["action"];
   headline: string;
+  /** For added and removed objects: the key facts in one line (their fields are listed separately). */
+  facts?: string;
   file: string;
   previousFile?: string;
   fields: FieldLine[];
@@ -118,9 +120,28 @@ export function buildChangelogContext(
   return context;
 }
 
+/** Fields that identify an added or removed object at a glance, in this order. */
+const KEY_FACTS = ["type", "corecount", "corepower", "maxrss", "maxtime", "tier", "token", "state"];
+
+function factsOf(change: ObjectChange): string | undefined {
+  if (change.action !== "added" && change.action !== "removed") return undefined;
+  const byPath = new Map(change.fields.map((f) => [f.path, f]));
+  const parts = KEY_FACTS.flatMap((key) => {
+    const field = byPath.get(key);
+    if (!field) return [];
+    return [`${key} ${formatValue(field.action === "added" ? field.after : field.before, field.unit)}`];
+  });
+  const ces = byPath.get("queues");
+  const list = ces && (ces.after ?? ces.before);
+  if (Array.isArray(list)) parts.push(`${list.length} CE${list.length === 1 ? "" : "s"}`);
+  return parts.length ? parts.join(", ") : undefined;
+}
+
 function toView(change: ObjectChange): ChangeView {
   const moved = change.action === "moved" && change.previousFile ? ` (from ${change.previousFile})` : "";
+  const facts = factsOf(change);
   return {
+    ...(facts ? { facts } : {}),
     kind: change.kind,
     name: change.name,
     action: change.action,
