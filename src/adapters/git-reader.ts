@@ -4,7 +4,7 @@ import { lstat, open, realpath, stat } from "node:fs/promises";
 import type { Socket } from "node:net";
 import { dirname, isAbsolute, join, resolve, sep } from "node:path";
 import { OperationalError } from "../core/errors.js";
-import { type CommitInfo, type Revision, type RevisionReader, WORKTREE } from "../core/ports.js";
+import { type CommitInfo, EMPTY_TREE, type Revision, type RevisionReader, WORKTREE } from "../core/ports.js";
 import { CONFIG_FILE, SITES_DIR } from "../core/tree/layout.js";
 
 const SCOPE = [SITES_DIR, CONFIG_FILE];
@@ -79,14 +79,24 @@ export class GitRevisionReader implements RevisionReader {
     return toMap(unique, await this.batch.read(unique.map((path) => `${sha}:${path}`)));
   }
 
-  async log(options: { paths: readonly string[]; since?: string }): Promise<CommitInfo[]> {
+  async log(options: {
+    paths: readonly string[];
+    since?: string;
+    from?: string;
+    to?: string;
+  }): Promise<CommitInfo[]> {
     if (options.paths.length === 0) return [];
     for (const path of options.paths) this.assertInside(path);
     // A repository without commits has no history rather than a broken HEAD.
-    const head = await this.tryResolve("HEAD");
-    if (head === undefined) return [];
+    const to = await this.tryResolve(options.to ?? "HEAD");
+    if (to === undefined) {
+      if (options.to !== undefined)
+        throw problem(`\`${options.to}\``, "is not a revision here", "Check the name.");
+      return [];
+    }
+    const from = options.from === undefined ? [] : [`^${await this.resolve(options.from)}`];
     const since = options.since === undefined ? [] : [`--since=${options.since}`];
-    const out = await this.git([...LOG, ...since, head, "--", ...options.paths]);
+    const out = await this.git([...LOG, ...since, to, ...from, "--", ...options.paths]);
     return parseLog(out.toString("utf8"));
   }
 
@@ -102,6 +112,8 @@ export class GitRevisionReader implements RevisionReader {
       throw problem(`\`${ref}\``, what, "Pass a branch, tag or commit id.");
     }
     await this.ensureRepo();
+    // The empty tree is the base of a first commit; it is a tree, not a commit, but every read accepts it.
+    if (ref === EMPTY_TREE) return EMPTY_TREE;
     const result = await runGit(this.root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
     if (result.code === 0) return result.stdout.toString("utf8").trim();
     if (result.stderr !== "") throw this.gitFailure("rev-parse", result.stderr);
@@ -300,6 +312,8 @@ class CatFileBatch {
   }
 
   async close(): Promise<void> {
+    // Awaiting the exit must keep node alive, or a top-level await of close() ends the process early.
+    this.hold(true);
     this.child.stdin.end();
     await this.exited;
   }

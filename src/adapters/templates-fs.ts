@@ -45,3 +45,14 @@ export async function readChangelogTemplates(
   }
   return out;
 }
+
+/** A shipped template by file name (e.g. `check.md.hbs`). */
+export async function readShippedTemplate(name: string): Promise<string> {
+  try {
+    return await readFile(`${SHIPPED_DIR}${name}`, "utf8");
+  } catch (error) {
+    throw new OperationalError(
+      `${SHIPPED_DIR}${name}: cannot read the template (${(error as Error).message}). Reinstall siteops.`,
+    );
+  }
+}

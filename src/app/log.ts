@@ -1,13 +1,10 @@
 import type { ObjectChange } from "../core/diff/model.js";
 import { OperationalError } from "../core/errors.js";
 import type { CommitInfo, RevisionReader, SchemaSource } from "../core/ports.js";
-import { WORKTREE } from "../core/ports.js";
+import { EMPTY_TREE, WORKTREE } from "../core/ports.js";
 import type { TicketLink } from "../core/render/context.js";
 import { extractTickets } from "../core/tickets.js";
 import { diffResolved, readConfigAt } from "./diff.js";
-
-/** git's well-known id of the empty tree: the base of a repository's first commit. */
-export const EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 
 export type ObjectSelector = { kind: "queue" | "site" | "cloud"; name: string };
 

@@ -1,10 +1,15 @@
 import type { DiffReport } from "../core/diff/model.js";
 import { OperationalError } from "../core/errors.js";
-import type { CommitInfo, ConfigSource, RevisionReader, SchemaSource } from "../core/ports.js";
+import {
+  type CommitInfo,
+  type ConfigSource,
+  EMPTY_TREE,
+  type RevisionReader,
+  type SchemaSource,
+} from "../core/ports.js";
 import { extractTickets } from "../core/tickets.js";
 import type { TreeReport } from "../core/validate/validate-tree.js";
 import { diffResolved } from "./diff.js";
-import { EMPTY_TREE } from "./log.js";
 import { validateRepository } from "./validate.js";
 
 export interface RepositoryReport {

@@ -1,4 +1,5 @@
 import { InternalError, OperationalError, UsageError } from "../core/errors.js";
+import { checkCommand } from "./commands/check.js";
 import { diffCommand } from "./commands/diff.js";
 import { logCommand } from "./commands/log.js";
 import { newCommand } from "./commands/new.js";
@@ -11,6 +12,8 @@ export const USAGE = `siteops: ATLAS site and PanDA-queue configuration as revie
 Usage:
   siteops report [--root DIR]          validation and changelog of the latest configuration commit
   siteops validate [--root DIR] [--format text|json|github]
+  siteops check (--base REF --head REF | --event FILE | --pr N) [--post] [--format text|markdown|json]
+               [--comment-out FILE] [--root DIR]   the pull-request verdict (GITHUB_TOKEN, GITHUB_REPOSITORY)
   siteops diff --base REF [--head REF] [--format text|markdown|json|html] [--exit-code] [--root DIR]
   siteops log (--queue Q | --site S | --cloud C) [--since DATE] [--format text|markdown|json] [--root DIR]
   siteops new queue <NAME> --site <SITE> [--from <QUEUE>] [--corepower N] [--root DIR]
@@ -30,6 +33,8 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
         return await newCommand(rest, io);
       case "diff":
         return await diffCommand(rest, io);
+      case "check":
+        return await checkCommand(rest, io);
       case "log":
         return await logCommand(rest, io);
       case "report":

@@ -31,6 +31,8 @@ export interface FileWriter {
 /** A revision of the repository: a commit id, or the working tree (files on disk, tracked or not). */
 export type Revision = string;
 export const WORKTREE = "worktree";
+/** git's well-known id of the empty tree: the base revision of a repository's first commit. */
+export const EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 
 export interface CommitInfo {
   sha: string;
@@ -57,8 +59,78 @@ export interface RevisionReader {
   listFiles(revision: Revision, prefix: string): Promise<string[]>;
   /** The content of each path that exists at the revision; absent paths are left out of the map. */
   readFiles(revision: Revision, paths: readonly string[]): Promise<Map<string, Uint8Array>>;
-  /** Commits touching any of `paths`, newest first, optionally only those after `since` (a date). */
-  log(options: { paths: readonly string[]; since?: string }): Promise<CommitInfo[]>;
+  /**
+   * Commits touching any of `paths`, newest first: reachable from `to` (default HEAD) and not from
+   * `from`, optionally only those after `since` (a date).
+   */
+  log(options: {
+    paths: readonly string[];
+    since?: string;
+    from?: string;
+    to?: string;
+  }): Promise<CommitInfo[]>;
   /** Stops any helper process. */
   close(): Promise<void>;
+}
+
+export interface PullRequestInfo {
+  number: number;
+  title: string;
+  body: string;
+  state: "open" | "closed";
+  merged: boolean;
+  draft: boolean;
+  /** Login of the author; bots end in `[bot]`. */
+  author: string;
+  authorIsBot: boolean;
+  baseRef: string;
+  baseSha: string;
+  headRef: string;
+  headSha: string;
+  labels: string[];
+  /** ISO 8601. */
+  createdAt: string;
+  url: string;
+}
+
+export interface PullRequestReview {
+  user: string;
+  state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" | "PENDING";
+  /** ISO 8601, absent for pending reviews. */
+  submittedAt?: string;
+  commitId: string;
+}
+
+export interface PullRequestCommit {
+  sha: string;
+  message: string;
+  author: string;
+}
+
+export interface CommitStatusInput {
+  state: "success" | "failure" | "pending" | "error";
+  context: string;
+  description: string;
+  targetUrl?: string;
+}
+
+/**
+ * The code-hosting platform (GitHub), as far as siteops needs it. Implementations turn
+ * authentication, permission and rate-limit failures into OperationalErrors naming the missing
+ * permission.
+ */
+export interface CodeHost {
+  getPullRequest(number: number): Promise<PullRequestInfo>;
+  listReviews(number: number): Promise<PullRequestReview[]>;
+  listPullRequestCommits(number: number): Promise<PullRequestCommit[]>;
+  /**
+   * Creates the one comment carrying `marker` (an HTML comment) on the pull request, or updates it
+   * when it exists, so re-runs never add a second comment.
+   */
+  upsertComment(number: number, marker: string, body: string): Promise<{ id: number; created: boolean }>;
+  setCommitStatus(sha: string, status: CommitStatusInput): Promise<void>;
+  /** Logins of a team's members (`org/team`), for policies that name teams. */
+  teamMembers(org: string, team: string): Promise<string[]>;
+  /** Whether a user or organisation login exists (CODEOWNERS lint). */
+  userExists(login: string): Promise<boolean>;
 }

@@ -34,7 +34,14 @@ export function diffRevisions(
   const key = (o: DiffObject) => `${o.kind}\u0000${o.name}`;
   const before = new Map(base.objects.map((o) => [key(o), o]));
   const after = new Map(head.objects.map((o) => [key(o), o]));
-  const context = { index, inheritable, himem: input.himemMbPerCore, base: base.objects, head: head.objects };
+  const context = {
+    index,
+    inheritable,
+    himem: input.himemMbPerCore,
+    base: base.objects,
+    head: head.objects,
+    unreadable: { base: base.unreadable, head: head.unreadable },
+  };
   const changes: ObjectChange[] = [];
   for (const id of [...new Set([...before.keys(), ...after.keys()])]) {
     const change = describe(before.get(id), after.get(id), context);
@@ -61,6 +68,7 @@ interface Context {
   himem: number;
   base: DiffObject[];
   head: DiffObject[];
+  unreadable: { base: ReadonlySet<string>; head: ReadonlySet<string> };
 }
 
 function schemaNode(kind: ChangeKind, index: SchemaIndex): SchemaNode {
@@ -82,6 +90,9 @@ function describe(
     ...(current.site !== undefined ? { site: current.site } : {}),
     file: current.file,
   };
+  // An object is only added or removed when the other side could be read: a broken file hides it.
+  if (!b && ctx.unreadable.base.has(a!.file)) return undefined;
+  if (!a && ctx.unreadable.head.has(b!.file)) return undefined;
   if (!b) return { ...identity, action: "added", fields: listFields(a!.data, "added", node, ctx.index) };
   if (!a) return { ...identity, action: "removed", fields: listFields(b.data, "removed", node, ctx.index) };
   const fields = compareFields(b.data, a.data, node, ctx.index);

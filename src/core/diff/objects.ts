@@ -17,6 +17,8 @@ export interface RevisionObjects {
   objects: DiffObject[];
   /** Files that could not be read as YAML mappings; the diff cannot describe them. */
   problems: Problem[];
+  /** Paths of those files: their objects are unknown at this revision, not absent. */
+  unreadable: Set<string>;
 }
 
 const SCHEMA_KIND: Record<ChangeKind, FileKind> = {
@@ -34,13 +36,17 @@ export function schemaKindOf(kind: ChangeKind): FileKind {
 export function readObjects(files: ReadonlyMap<string, Uint8Array>): RevisionObjects {
   const objects: DiffObject[] = [];
   const problems: Problem[] = [];
+  const unreadable = new Set<string>();
   for (const [file, bytes] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const entry = classifyPath(file);
     if (entry.kind !== "cloud" && entry.kind !== "site" && entry.kind !== "queue") continue;
     const parsed = parseYaml(file, bytes, { maxBytes: 16 * 1024 * 1024 });
     problems.push(...parsed.problems.filter((p) => p.severity === "error"));
     const data = parsed.data;
-    if (!data) continue;
+    if (!data) {
+      unreadable.add(file);
+      continue;
+    }
     const name = typeof data.name === "string" ? data.name : entry.kind === "queue" ? entry.queue : "";
     if (entry.kind === "cloud") {
       objects.push({ kind: "cloud", name: name || entry.cloud, cloud: entry.cloud, file, data });
@@ -64,5 +70,5 @@ export function readObjects(files: ReadonlyMap<string, Uint8Array>): RevisionObj
       objects.push({ kind: "queue", name, cloud: entry.cloud, site, file, data });
     }
   }
-  return { objects, problems };
+  return { objects, problems, unreadable };
 }

@@ -48,6 +48,11 @@ export function renderChangelog(
   return best.length <= max ? best : best.slice(0, max);
 }
 
+/** Renders any context through a template of a format's environment (same helpers as changelogs). */
+export function renderTemplate(format: ChangelogFormat, source: string, context: unknown): string {
+  return environment(format).compile(source, { noEscape: format !== "html", preventIndent: true })(context);
+}
+
 /** Checks a template compiles, so a repository's override fails at load time with its name. */
 export function validateTemplate(format: ChangelogFormat, source: string): string | undefined {
   try {
@@ -87,10 +92,10 @@ function environment(format: ChangelogFormat): typeof Handlebars {
   env.registerHelper("join", (list: unknown, separator: unknown) =>
     Array.isArray(list) ? list.join(typeof separator === "string" ? separator : ", ") : "",
   );
-  // A markdown table cell: pipes and newlines would break the table.
+  // A markdown table cell: pipes and newlines would break the table. Backslashes are left alone so
+  // escapes made by other helpers (word diffs) survive.
   env.registerHelper("cell", (value: unknown) =>
     String(value ?? "")
-      .replace(/\\/g, "\\\\")
       .replace(/\|/g, "\\|")
       .replace(/\r?\n/g, "<br>"),
   );
@@ -116,7 +121,7 @@ function renderWords(format: ChangelogFormat, parts: readonly WordPart[]): strin
   if (format === "markdown") {
     return parts
       .map((p) => {
-        const text = p.text.replace(/([`*_~|\\])/g, "\\$1");
+        const text = p.text.replace(/([`*_~\\])/g, "\\$1");
         return p.change === "added" ? `**${text}**` : p.change === "removed" ? `~~${text}~~` : text;
       })
       .join("");
