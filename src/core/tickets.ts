@@ -49,9 +49,8 @@ export function extractTickets(
       });
     }
   }
-  const seen = new Set<string>();
-  return found
-    .sort((a, b) => a.at - b.at)
-    .map((f) => f.link)
-    .filter((link) => (seen.has(link.id) ? false : (seen.add(link.id), true)));
+  const unique = new Map<string, TicketLink & { system: string }>();
+  for (const { link } of found.sort((a, b) => a.at - b.at))
+    if (!unique.has(link.id)) unique.set(link.id, link);
+  return [...unique.values()];
 }
