@@ -1,5 +1,6 @@
 import { InternalError, OperationalError, UsageError } from "../core/errors.js";
 import { checkCommand } from "./commands/check.js";
+import { cricCommand } from "./commands/cric.js";
 import { diffCommand } from "./commands/diff.js";
 import { logCommand } from "./commands/log.js";
 import { newCommand } from "./commands/new.js";
@@ -16,6 +17,9 @@ Usage:
                [--comment-out FILE] [--root DIR]   the pull-request verdict (GITHUB_TOKEN, GITHUB_REPOSITORY)
   siteops diff --base REF [--head REF] [--format text|markdown|json|html] [--exit-code] [--root DIR]
   siteops log (--queue Q | --site S | --cloud C) [--since DATE] [--format text|markdown|json] [--root DIR]
+  siteops cric import --pandaqueues FILE [--sites FILE] [--ddmendpoints FILE] [--force] [--format text|json] [--root DIR]
+  siteops cric export [--out FILE] [--root DIR]
+  siteops cric drift --live FILE|URL [--format text|markdown|json] [--root DIR]
   siteops new queue <NAME> --site <SITE> [--from <QUEUE>] [--corepower N] [--root DIR]
   siteops help | --help | --version
 
@@ -35,6 +39,8 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
         return await diffCommand(rest, io);
       case "check":
         return await checkCommand(rest, io);
+      case "cric":
+        return await cricCommand(rest, io);
       case "log":
         return await logCommand(rest, io);
       case "report":
