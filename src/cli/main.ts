@@ -1,12 +1,22 @@
 import { InternalError, OperationalError, UsageError } from "../core/errors.js";
-import { checkCommand } from "./commands/check.js";
-import { cricCommand } from "./commands/cric.js";
-import { diffCommand } from "./commands/diff.js";
-import { logCommand } from "./commands/log.js";
-import { newCommand } from "./commands/new.js";
-import { reportCommand } from "./commands/report.js";
-import { validateCommand } from "./commands/validate.js";
 import { type CliIo, processIo } from "./io.js";
+
+type Command = (args: readonly string[], io: CliIo) => Promise<number>;
+
+/**
+ * Commands by name, each imported only when used: `validate` must not pay for loading the GitHub
+ * client, the mailer or the template engine (start-up time is part of every PR verdict).
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  validate: async () => (await import("./commands/validate.js")).validateCommand,
+  new: async () => (await import("./commands/new.js")).newCommand,
+  diff: async () => (await import("./commands/diff.js")).diffCommand,
+  check: async () => (await import("./commands/check.js")).checkCommand,
+  cric: async () => (await import("./commands/cric.js")).cricCommand,
+  log: async () => (await import("./commands/log.js")).logCommand,
+  report: async () => (await import("./commands/report.js")).reportCommand,
+  codeowners: async () => (await import("./commands/codeowners.js")).codeownersCommand,
+};
 
 export const USAGE = `siteops: ATLAS site and PanDA-queue configuration as reviewed YAML
 
@@ -20,6 +30,7 @@ Usage:
   siteops cric import --pandaqueues FILE [--sites FILE] [--ddmendpoints FILE] [--force] [--format text|json] [--root DIR]
   siteops cric export [--out FILE] [--root DIR]
   siteops cric drift --live FILE|URL [--format text|markdown|json] [--root DIR]
+  siteops codeowners (--write | --check [--ask-github] [--format text|json|github] | --who PATH... [--format text|json]) [--root DIR]
   siteops new queue <NAME> --site <SITE> [--from <QUEUE>] [--corepower N] [--root DIR]
   siteops help | --help | --version
 
@@ -30,21 +41,9 @@ Exit codes: 0 ok, 1 problems found (diff: changes found, with --exit-code), 2 us
 export async function run(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    const load = command === undefined ? undefined : COMMANDS[command];
+    if (load) return await (await load())(rest, io);
     switch (command) {
-      case "validate":
-        return await validateCommand(rest, io);
-      case "new":
-        return await newCommand(rest, io);
-      case "diff":
-        return await diffCommand(rest, io);
-      case "check":
-        return await checkCommand(rest, io);
-      case "cric":
-        return await cricCommand(rest, io);
-      case "log":
-        return await logCommand(rest, io);
-      case "report":
-        return await reportCommand(rest, io);
       case undefined:
       case "help":
       case "--help":
