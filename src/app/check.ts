@@ -12,6 +12,7 @@ import {
   ticketCheck,
 } from "../core/gate/verdict.js";
 import type { PolicyRule } from "../core/generated/config.js";
+import { readYaml } from "../core/load/read-yaml.js";
 import type { Problem } from "../core/model.js";
 import { type Actor, evaluatePolicy, type PolicyDirectory, policyUnits } from "../core/policy/evaluate.js";
 import type {
@@ -21,8 +22,8 @@ import type {
   RevisionReader,
   SchemaSource,
 } from "../core/ports.js";
-import type { ConfigTree } from "../core/tree/tree.js";
-import { diffResolved } from "./diff.js";
+import { classifyPath } from "../core/tree/layout.js";
+import { diffResolved, readConfigAt } from "./diff.js";
 import { RevisionConfigSource } from "./revision-source.js";
 import { validateRepository } from "./validate.js";
 
@@ -64,7 +65,9 @@ export async function checkPullRequest(options: CheckOptions): Promise<CheckResu
       ? host.listPullRequestCommits(pr.number).then((c) => c.map((x) => x.message))
       : commitMessages(reader, base, head),
   ]);
-  const config = validation.config;
+  // The rules a pull request is judged by come from its base: a change cannot relax its own policy,
+  // notice period or ticket patterns.
+  const config = await readConfigAt(reader, base, schemas);
   const checks: GateCheck[] = [];
   const errors = validation.problems.filter((p) => p.severity === "error");
   checks.push({
@@ -86,8 +89,11 @@ export async function checkPullRequest(options: CheckOptions): Promise<CheckResu
     ),
   );
   const approvers = latestApprovals(reviews ?? [], pr?.author);
-  const directory = await buildDirectory(validation.tree, host, config.raw.policy?.rules ?? []);
-  const ownership = ownershipRows(diff.report, options.ownersOf, approvers, directory);
+  const changedPaths = await reader.changedPaths(base, head);
+  const owners = await baseOwners(reader, base, diff.report.changes);
+  const codeOwners = changedPaths.flatMap((path) => options.ownersOf(path));
+  const directory = await buildDirectory(owners, codeOwners, host, config.raw.policy?.rules ?? []);
+  const ownership = ownershipRows(diff.report, changedPaths, options.ownersOf, approvers, directory);
   checks.push(ownershipCheck(ownership, reviews !== undefined));
   if (pr) {
     const actors: Actor[] = [
@@ -147,43 +153,79 @@ function latestApprovals(reviews: readonly PullRequestReview[], author: string |
     .map((r) => r.user);
 }
 
+/** Owners of the sites and clouds a change touches, as the base revision declares them. */
+async function baseOwners(
+  reader: RevisionReader,
+  base: string,
+  changes: readonly ObjectChange[],
+): Promise<{ sites: Map<string, string[]>; clouds: Map<string, string[]> }> {
+  const paths = new Set<string>();
+  for (const change of changes) {
+    paths.add(`sites/${change.cloud}/cloud.yaml`);
+    if (change.site) paths.add(`sites/${change.cloud}/${change.site}/site.yaml`);
+    const previous = change.previousFile ? classifyPath(change.previousFile) : undefined;
+    if (previous && previous.kind !== "documentation" && previous.kind !== "unexpected") {
+      paths.add(`sites/${previous.cloud}/cloud.yaml`);
+      if (previous.kind !== "cloud") paths.add(`sites/${previous.cloud}/${previous.site}/site.yaml`);
+    }
+  }
+  const files = await reader.readFiles(base, [...paths]);
+  const sites = new Map<string, string[]>();
+  const clouds = new Map<string, string[]>();
+  for (const [path, bytes] of files) {
+    const data = readYaml(path, bytes, { maxBytes: 1_048_576 }).data;
+    const list = Array.isArray(data?.owners)
+      ? data.owners.filter((o): o is string => typeof o === "string")
+      : [];
+    const entry = classifyPath(path);
+    if (entry.kind === "site" && typeof data?.name === "string") sites.set(data.name, list);
+    if (entry.kind === "cloud" && typeof data?.name === "string") clouds.set(data.name, list);
+  }
+  return { sites, clouds };
+}
+
 async function buildDirectory(
-  tree: ConfigTree,
+  owners: { sites: Map<string, string[]>; clouds: Map<string, string[]> },
+  codeOwners: readonly string[],
   host: CodeHost | undefined,
   rules: readonly PolicyRule[],
 ): Promise<PolicyDirectory> {
   const teams = new Set<string>();
-  const owners = [...tree.clouds.flatMap((c) => c.data.owners), ...tree.sites.flatMap((s) => s.data.owners)];
-  for (const owner of owners) if (owner.includes("/")) teams.add(owner.slice(1));
+  const everyOwner = [...owners.sites.values(), ...owners.clouds.values()].flat().concat(codeOwners);
+  for (const owner of everyOwner) if (owner.includes("/")) teams.add(owner.replace(/^@/, ""));
   for (const rule of rules) for (const who of rule.who) if (who.team) teams.add(who.team);
   const members = new Map<string, ReadonlySet<string>>();
   if (host) {
     await Promise.all(
       [...teams].map(async (team) => {
         const [org, slug] = team.split("/") as [string, string];
-        members.set(team, new Set(await host.teamMembers(org, slug)));
+        // A team that does not exist (or cannot be read) approves nothing; it must not stop the check.
+        const logins = await host.teamMembers(org, slug).catch(() => [] as string[]);
+        members.set(team, new Set(logins));
       }),
     );
   }
-  const sites = new Map<string, readonly string[]>(tree.sites.map((s) => [s.data.name, s.data.owners]));
-  const clouds = new Map<string, readonly string[]>(tree.clouds.map((c) => [c.data.name, c.data.owners]));
   return {
-    siteOwners: (site) => sites.get(site) ?? [],
-    cloudOwners: (cloud) => clouds.get(cloud) ?? [],
+    siteOwners: (site) => owners.sites.get(site) ?? [],
+    cloudOwners: (cloud) => owners.clouds.get(cloud) ?? [],
     teamMembers: (team) => (host ? (members.get(team) ?? new Set()) : undefined),
   };
 }
 
+/** One row per changed file, configuration or not: every file GitHub would ask its owners about. */
 function ownershipRows(
   report: DiffReport,
+  changedPaths: readonly string[],
   ownersOf: (path: string) => string[],
   approvers: readonly string[],
   directory: PolicyDirectory,
 ): OwnershipRow[] {
-  const rows = new Map<string, OwnershipRow>();
-  const add = (change: ObjectChange, file: string) => {
-    const key = `${file}`;
-    if (rows.has(key)) return;
+  const objects = new Map<string, string>();
+  for (const change of report.changes) {
+    objects.set(change.file, `${change.kind} ${change.name}`);
+    if (change.previousFile) objects.set(change.previousFile, `${change.kind} ${change.name}`);
+  }
+  return changedPaths.map((file) => {
     const owners = ownersOf(file);
     const approvedBy = approvers.find((login) =>
       owners.some((owner) => {
@@ -192,18 +234,8 @@ function ownershipRows(
         return [...(directory.teamMembers(name) ?? [])].some((m) => m.toLowerCase() === login.toLowerCase());
       }),
     );
-    rows.set(key, {
-      object: `${change.kind} ${change.name}`,
-      file,
-      owners,
-      ...(approvedBy ? { approvedBy } : {}),
-    });
-  };
-  for (const change of report.changes) {
-    add(change, change.file);
-    if (change.previousFile) add(change, change.previousFile);
-  }
-  return [...rows.values()];
+    return { object: objects.get(file) ?? file, file, owners, ...(approvedBy ? { approvedBy } : {}) };
+  });
 }
 
 async function commitMessages(reader: RevisionReader, base: string, head: string): Promise<string[]> {

@@ -32,6 +32,6 @@ export async function validateRepository(options: ValidateOptions): Promise<Tree
       schemas,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     },
-    createSchemaValidator(schemas),
+    createSchemaValidator(schemas, await options.schemas.readPrecompiled?.()),
   );
 }

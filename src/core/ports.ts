@@ -1,5 +1,5 @@
 import type { Problem, SourceFile } from "./model.js";
-import type { SchemaSet } from "./validate/schema-validator.js";
+import type { PrecompiledValidators, SchemaSet } from "./validate/schema-validator.js";
 
 /** What a reader found under `sites/`: the files, and what kept others from being read. */
 export interface TreeFiles {
@@ -20,6 +20,8 @@ export interface ConfigSource {
 /** The JSON Schemas shipped with siteops. */
 export interface SchemaSource {
   readSchemas(): Promise<SchemaSet>;
+  /** Validators compiled from exactly these schemas at build time, when available. */
+  readPrecompiled?(): Promise<PrecompiledValidators | undefined>;
 }
 
 /** Writes new files into the working tree (scaffolding). */
@@ -133,4 +135,20 @@ export interface CodeHost {
   teamMembers(org: string, team: string): Promise<string[]>;
   /** Whether a user or organisation login exists (CODEOWNERS lint). */
   userExists(login: string): Promise<boolean>;
+  /** Pull requests whose head is `branch` of this repository, newest first (bots that keep one PR per branch). */
+  listPullRequestsByHead(branch: string, state: "open" | "closed" | "all"): Promise<PullRequestInfo[]>;
+  /** Opens a pull request from `head` (a branch of this repository) into `base`. */
+  createPullRequest(input: NewPullRequest): Promise<PullRequestInfo>;
+  /** Changes a pull request's title and/or body. */
+  updatePullRequest(number: number, changes: { title?: string; body?: string }): Promise<PullRequestInfo>;
+  /** Adds labels to a pull request (GitHub creates labels that do not exist yet). */
+  addLabels(number: number, labels: readonly string[]): Promise<void>;
+}
+
+export interface NewPullRequest {
+  title: string;
+  body: string;
+  head: string;
+  base: string;
+  draft?: boolean;
 }

@@ -1,4 +1,4 @@
-import { parseYaml } from "../load/parse-yaml.js";
+import { readYaml } from "../load/read-yaml.js";
 import type { FileKind, Problem } from "../model.js";
 import { classifyPath } from "../tree/layout.js";
 import type { ChangeKind } from "./model.js";
@@ -40,7 +40,7 @@ export function readObjects(files: ReadonlyMap<string, Uint8Array>): RevisionObj
   for (const [file, bytes] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const entry = classifyPath(file);
     if (entry.kind !== "cloud" && entry.kind !== "site" && entry.kind !== "queue") continue;
-    const parsed = parseYaml(file, bytes, { maxBytes: 16 * 1024 * 1024 });
+    const parsed = readYaml(file, bytes, { maxBytes: 16 * 1024 * 1024 });
     problems.push(...parsed.problems.filter((p) => p.severity === "error"));
     const data = parsed.data;
     if (!data) {

@@ -1,5 +1,7 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
+import { createRequire } from "node:module";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import type { Ajv2020 } from "ajv/dist/2020.js";
+import type addFormatsModule from "ajv-formats";
 import type { FileKind, Locator, Problem } from "../model.js";
 import { formatPath, makeProblem } from "../problem.js";
 import { closestMatch } from "./did-you-mean.js";
@@ -7,8 +9,12 @@ import { closestMatch } from "./did-you-mean.js";
 /** The JSON Schemas of every file kind, as loaded from `schemas/`. */
 export type SchemaSet = Record<FileKind, Record<string, unknown>>;
 
-/** Annotation keywords siteops reads from the schemas (units, identities, inheritance, ...). */
-export const SCHEMA_ANNOTATIONS = ["x-unit", "x-inheritable", "x-identity", "x-order", "x-diff", "x-format"];
+import { AJV_OPTIONS, SCHEMA_ANNOTATIONS } from "./ajv-options.js";
+
+export { SCHEMA_ANNOTATIONS };
+
+/** Validation functions compiled ahead of time (ajv standalone code), by file kind. */
+export type PrecompiledValidators = Record<FileKind, ValidateFunction>;
 
 export const SCHEMA_FILES: Record<FileKind, string> = {
   queue: "queue.schema.json",
@@ -37,20 +43,37 @@ export interface SchemaValidator {
   invalidFields(kind: FileKind, data: unknown): Set<string>;
 }
 
-// ajv-formats is published as CommonJS with a default export; under NodeNext its type is the module.
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+// The compiler is loaded only when a schema has no precompiled validator: loading ajv costs about as
+// much as a small PR verdict. Both packages are CommonJS, so `require` keeps this function synchronous.
+const requireModule = createRequire(import.meta.url);
 
-/** Compiles the schemas once; validation then turns ajv's errors into positioned, actionable problems. */
-export function createSchemaValidator(schemas: SchemaSet): SchemaValidator {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, verbose: true });
+function newCompiler(schemas: SchemaSet): Ajv2020 {
+  const { Ajv2020: Compiler } = requireModule("ajv/dist/2020.js") as typeof import("ajv/dist/2020.js");
+  const addFormats = requireModule("ajv-formats") as typeof addFormatsModule.default;
+  const ajv = new Compiler({ ...AJV_OPTIONS });
   addFormats(ajv, ["email", "date", "uri"]);
   ajv.addVocabulary(SCHEMA_ANNOTATIONS);
   for (const kind of Object.keys(SCHEMA_FILES) as FileKind[])
     ajv.addSchema(schemas[kind], SCHEMA_FILES[kind]);
-  const compiled = new Map<FileKind, ValidateFunction>();
+  return ajv;
+}
+
+/**
+ * Turns ajv's errors into positioned, actionable problems. Uses the precompiled validators when
+ * given (they must come from the same schemas); otherwise compiles each schema on first use.
+ */
+export function createSchemaValidator(
+  schemas: SchemaSet,
+  precompiled?: PrecompiledValidators,
+): SchemaValidator {
+  let ajv: Ajv2020 | undefined;
+  const compiled = new Map<FileKind, ValidateFunction>(
+    precompiled ? (Object.entries(precompiled) as [FileKind, ValidateFunction][]) : [],
+  );
   const validatorFor = (kind: FileKind): ValidateFunction => {
     let fn = compiled.get(kind);
     if (!fn) {
+      ajv ??= newCompiler(schemas);
       fn = ajv.getSchema(SCHEMA_FILES[kind]) as ValidateFunction;
       compiled.set(kind, fn);
     }

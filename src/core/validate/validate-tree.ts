@@ -3,6 +3,7 @@ import type { ATLASCloud } from "../generated/cloud.js";
 import type { PanDAQueue } from "../generated/queue.js";
 import type { ATLASSite } from "../generated/site.js";
 import { parseYaml } from "../load/parse-yaml.js";
+import { readYaml } from "../load/read-yaml.js";
 import type { FileKind, Problem, SourceFile } from "../model.js";
 import { makeProblem, sortProblems } from "../problem.js";
 import { compileTicketPatterns } from "../tickets.js";
@@ -19,6 +20,11 @@ export interface TreeInput {
   /** `siteops.config.yaml`, when the repository has one. */
   configFile: SourceFile | undefined;
   schemas: SchemaSet;
+  /**
+   * `careful` parses every file with the position-keeping parser (the reference behaviour the fast
+   * path is tested against); the default reads plain files fast and locates problems on demand.
+   */
+  parser?: "fast" | "careful";
   /** Called after each file is checked; lets a terminal show progress. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -72,7 +78,8 @@ export function validateTree(
     cloudFolders.add(entry.cloud);
     if (entry.kind !== "cloud") siteFolders.add(`${entry.cloud}/${entry.site}`);
     const kind: FileKind = entry.kind;
-    const parsed = parseYaml(source.path, source.bytes, { maxBytes: config.maxFileBytes }, source.size);
+    const read = input.parser === "careful" ? parseYaml : readYaml;
+    const parsed = read(source.path, source.bytes, { maxBytes: config.maxFileBytes }, source.size);
     problems.push(...parsed.problems);
     input.onProgress?.(++done, total);
     if (parsed.data === undefined) continue;
@@ -150,7 +157,7 @@ function loadConfig(
   problems: Problem[],
 ): ResolvedConfig {
   if (!file) return resolveConfig({}, schemas.config);
-  const parsed = parseYaml(file.path, file.bytes, { maxBytes: 1_048_576 });
+  const parsed = readYaml(file.path, file.bytes, { maxBytes: 1_048_576 });
   problems.push(...parsed.problems);
   if (parsed.data === undefined) return resolveConfig({}, schemas.config);
   const configProblems = validator.validate("config", parsed.data, {
