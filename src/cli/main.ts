@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   log: async () => (await import("./commands/log.js")).logCommand,
   report: async () => (await import("./commands/report.js")).reportCommand,
   codeowners: async () => (await import("./commands/codeowners.js")).codeownersCommand,
+  notify: async () => (await import("./commands/notify.js")).notifyCommand,
 };
 
 export const USAGE = `siteops: ATLAS site and PanDA-queue configuration as reviewed YAML
@@ -31,6 +32,9 @@ Usage:
   siteops cric export [--out FILE] [--root DIR]
   siteops cric drift --live FILE|URL [--format text|markdown|json] [--root DIR]
   siteops codeowners (--write | --check [--ask-github] [--format text|json|github] | --who PATH... [--format text|json]) [--root DIR]
+  siteops notify (--event FILE | --pr N | --base REF --head REF) [--stage heads-up|applied] [--smtp URL | --out DIR]
+               [--outbox DIR] [--dry-run] [--format text|json|markdown] [--repository OWNER/REPO] [--root DIR]
+  siteops notify --resend DIR --smtp URL | --digest [--force] --smtp URL
   siteops new queue <NAME> --site <SITE> [--from <QUEUE>] [--corepower N] [--root DIR]
   siteops help | --help | --version
 

@@ -1,6 +1,16 @@
 // Generated from schemas/config.schema.json by `npm run gen:types`. Do not edit.
 
 /**
+ * Contacts with these roles get every mail about their site.
+ *
+ * @minItems 1
+ */
+export type Roles = [
+  "site-admin" | "cloud-squad" | "dpa" | "security" | "operations" | "observer",
+  ...("site-admin" | "cloud-squad" | "dpa" | "security" | "operations" | "observer")[]
+];
+
+/**
  * Repository-wide settings of siteops. File: siteops.config.yaml at the repository root. Every key is optional; absent keys take the documented defaults.
  */
 export interface SiteopsConfiguration {
@@ -53,6 +63,76 @@ export interface SiteopsConfiguration {
      * Queue fields whose decrease takes capacity from running work.
      */
     reduced_fields?: string[];
+  };
+  /**
+   * E-mails to the contacts of each affected site (`siteops notify`): a heads-up while a pull request is open, a confirmation once it is merged, and digests of bot changes.
+   */
+  notifications?: {
+    /**
+     * From header and SMTP envelope sender, `Name <address>` or `address`; its domain also ends every Message-ID. Set it to an address your SMTP relay accepts.
+     */
+    from?: string;
+    /**
+     * Where replies (objections to a change) go: an address, or `cloud-support-list` for the support list of the site's cloud.
+     */
+    reply_to?: string;
+    /**
+     * List-Id header (RFC 2919) that lets recipients filter the mails: a dot-separated identifier.
+     */
+    list_id?: string;
+    /**
+     * Which contact roles of a site receive its mails, by kind of change.
+     */
+    roles_for?: {
+      default?: Roles;
+      /**
+       * Contacts with these roles get mails with a disruptive change (removed or disabled objects, reduced resources; see `notice`).
+       *
+       * @minItems 1
+       */
+      disruptive?: [
+        "site-admin" | "cloud-squad" | "dpa" | "security" | "operations" | "observer",
+        ...("site-admin" | "cloud-squad" | "dpa" | "security" | "operations" | "observer")[]
+      ];
+    };
+    /**
+     * Put the `support_list` of the site's cloud in Cc of every site mail.
+     */
+    cc_cloud_support_list?: boolean;
+    /**
+     * Most addresses (To and Cc) in one mail; contacts past it are left out and reported.
+     */
+    max_recipients?: number;
+    /**
+     * Batching of changes made by bots (pull-request author ending in `[bot]`) into one mail per site.
+     */
+    digest?: {
+      /**
+       * `off` mails bot changes like any other; `daily` or `weekly` queues them and `siteops notify --digest` sends one mail per site once its oldest queued change is that old. Disruptive bot changes are always mailed at once.
+       */
+      bots?: "off" | "daily" | "weekly";
+    };
+    /**
+     * Retries of temporary SMTP failures (connection refused, timeouts, 4xx replies), with doubling delays; what still fails goes to the outbox.
+     */
+    retry?: {
+      /**
+       * Tries per mail before it goes to the outbox (1 means no retry).
+       */
+      attempts?: number;
+      /**
+       * Wait before the second try; each further wait doubles.
+       */
+      initial_delay_seconds?: number;
+      /**
+       * Upper bound of one wait between tries.
+       */
+      max_delay_seconds?: number;
+    };
+    /**
+     * Branch that records every sent mail (and queued digest changes), so re-runs on any machine send nothing twice. Written with git plumbing; push it after `siteops notify`.
+     */
+    ledger_branch?: string;
   };
   /**
    * How changelogs (PR comments, mails, text, HTML) are rendered.
