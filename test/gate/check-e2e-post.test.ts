@@ -109,6 +109,10 @@ describe("--post", () => {
       expect(ours()[0]!.id).toBe(comment.id);
       expect(String(ours()[0]!.body)).toContain("may merge");
       expect(String(ours()[0]!.body)).toContain("GGUS:1001605");
+      // The preview of the mail AGLT2's contacts will get on merge, with its recipients.
+      expect(String(ours()[0]!.body)).toContain("### Site notifications");
+      expect(String(ours()[0]!.body)).toContain("[siteops] AGLT2: 1 change (GGUS:1001605)");
+      expect(String(ours()[0]!.body)).toContain("aglt2-admins@umich.edu");
       expect(server.requestsTo(CREATE_COMMENT)).toHaveLength(1);
       const patches = server.requestsTo(UPDATE_COMMENT);
       expect(patches).toHaveLength(1);

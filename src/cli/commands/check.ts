@@ -2,12 +2,15 @@ import { appendFile, readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { GitRevisionReader } from "../../adapters/git-reader.js";
 import { OctokitCodeHost } from "../../adapters/github.js";
+import { readMailTemplates } from "../../adapters/mail-templates.js";
 import { FsSchemaSource } from "../../adapters/schemas-fs.js";
 import { readChangelogTemplates, readShippedTemplate } from "../../adapters/templates-fs.js";
 import { checkPullRequest } from "../../app/check.js";
+import { planNotifications } from "../../app/notify.js";
 import { loadOwnership } from "../../app/ownership.js";
 import { pullRequestFromEvent } from "../../app/pull-request.js";
 import { OperationalError, UsageError } from "../../core/errors.js";
+import { renderMailPreviewMarkdown } from "../../core/mail/preview.js";
 import type { CodeHost, PullRequestInfo } from "../../core/ports.js";
 import { CHECK_COMMENT_MARKER, renderCheckComment, renderCheckText } from "../../core/render/check.js";
 import { renderProblemsGithub } from "../../core/render/problems.js";
@@ -86,7 +89,10 @@ export async function checkCommand(args: readonly string[], io: CliIo): Promise<
         : undefined;
     const view = { ...result, ...(runUrl ? { fullReport: runUrl } : {}) };
     const templates = await readChangelogTemplates(root, result.config.templates);
-    const comment = renderCheckComment(view, await readShippedTemplate("check.md.hbs"), templates);
+    const preview = result.pullRequest
+      ? await mailPreview(reader, schemas, base, head, result.pullRequest, io)
+      : "";
+    const comment = renderCheckComment(view, await readShippedTemplate("check.md.hbs"), templates, preview);
     if (values["comment-out"]) await writeFile(resolve(io.cwd, values["comment-out"]), comment);
     if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, `${comment}\n`);
     if (io.env.GITHUB_ACTIONS === "true" && format !== "json") {
@@ -117,6 +123,28 @@ export async function checkCommand(args: readonly string[], io: CliIo): Promise<
   } finally {
     await reader.close();
   }
+}
+
+/** The mails the affected sites will get on merge, exactly as they will be sent, for the comment. */
+async function mailPreview(
+  reader: GitRevisionReader,
+  schemas: FsSchemaSource,
+  base: string,
+  head: string,
+  pullRequest: PullRequestInfo,
+  io: CliIo,
+): Promise<string> {
+  const planned = await planNotifications({
+    reader,
+    schemas,
+    base,
+    head,
+    stage: "applied",
+    repository: io.env.GITHUB_REPOSITORY ?? "local/siteops",
+    pullRequest,
+    templates: await readMailTemplates(),
+  });
+  return renderMailPreviewMarkdown(planned.plan.mails, { maxLength: 20_000 });
 }
 
 /** A GitHub client when the environment has a token and a repository (as in a workflow). */

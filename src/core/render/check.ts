@@ -17,6 +17,8 @@ export function renderCheckComment(
   view: CheckResultView,
   gateTemplate: string,
   templates: ChangelogTemplates,
+  /** A trailing section (the preview of the site mails), kept whole; the changelog yields room to it. */
+  trailer = "",
 ): string {
   const gate = renderTemplate("markdown", gateTemplate, {
     verdict: view.verdict.verdict,
@@ -39,9 +41,9 @@ export function renderCheckComment(
     },
     "markdown",
     templates,
-    { maxLength: GITHUB_COMMENT_LIMIT - head.length - 2 },
+    { maxLength: GITHUB_COMMENT_LIMIT - head.length - trailer.length - 4 },
   );
-  return `${head}\n${changelog}`;
+  return trailer ? `${head}\n${changelog}\n${trailer}` : `${head}\n${changelog}`;
 }
 
 /** A few plain lines for a terminal. */
