@@ -32,7 +32,6 @@ export interface NotificationSettings {
 /** The value of `reply_to` that means "the support list of the site's cloud". */
 export const REPLY_TO_CLOUD_SUPPORT_LIST = "cloud-support-list";
 
-
 /** The JSON Schema proposed for `properties.notifications` of schemas/config.schema.json. */
 
 export interface SettingsResult {
