@@ -6,6 +6,7 @@ import { InternalError } from "../core/errors.js";
 import type {
   CodeHost,
   CommitStatusInput,
+  NewPullRequest,
   PullRequestCommit,
   PullRequestInfo,
   PullRequestReview,
@@ -17,6 +18,7 @@ import {
   type OctokitCodeHostOptions,
 } from "./github-client.js";
 import { type GitHubCallContext, toOperationalError } from "./github-errors.js";
+import * as pulls from "./github-prs.js";
 
 export type { OctokitCodeHostOptions } from "./github-client.js";
 
@@ -210,6 +212,31 @@ export class OctokitCodeHost implements CodeHost {
         { baseUrl: this.baseUrl, repository: this.repository },
       );
     }
+  }
+
+  listPullRequestsByHead(branch: string, state: "open" | "closed" | "all"): Promise<PullRequestInfo[]> {
+    return pulls.listPullRequestsByHead(this.pullApi(), branch, state);
+  }
+
+  createPullRequest(input: NewPullRequest): Promise<PullRequestInfo> {
+    return pulls.createPullRequest(this.pullApi(), input);
+  }
+
+  updatePullRequest(number: number, changes: { title?: string; body?: string }): Promise<PullRequestInfo> {
+    return pulls.updatePullRequest(this.pullApi(), number, changes);
+  }
+
+  addLabels(number: number, labels: readonly string[]): Promise<void> {
+    return pulls.addLabels(this.pullApi(), number, labels);
+  }
+
+  private pullApi(): pulls.PullRequestApi {
+    return {
+      octokit: this.octokit,
+      owner: this.owner,
+      repo: this.repo,
+      call: (context, fn) => this.call(context, fn),
+    };
   }
 
   private get repository(): string {

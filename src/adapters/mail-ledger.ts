@@ -171,6 +171,8 @@ export class GitMailLedger implements SentLedger, DigestQueue {
           return resolve({ ok: false, code, stdout, stderr });
         reject(this.failure(args[0] ?? "git", stderr || error.message));
       });
+      // A git that exits without reading its input breaks the pipe; its exit status says why.
+      child.stdin?.on("error", () => {});
       if (options.input !== undefined) child.stdin?.end(options.input);
       else child.stdin?.end();
     });

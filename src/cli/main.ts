@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   report: async () => (await import("./commands/report.js")).reportCommand,
   codeowners: async () => (await import("./commands/codeowners.js")).codeownersCommand,
   notify: async () => (await import("./commands/notify.js")).notifyCommand,
+  corepower: async () => (await import("./commands/corepower.js")).corepowerCommand,
 };
 
 export const USAGE = `siteops: ATLAS site and PanDA-queue configuration as reviewed YAML
@@ -35,6 +36,8 @@ Usage:
   siteops notify (--event FILE | --pr N | --base REF --head REF) [--stage heads-up|applied] [--smtp URL | --out DIR]
                [--outbox DIR] [--dry-run] [--format text|json|markdown] [--repository OWNER/REPO] [--root DIR]
   siteops notify --resend DIR --smtp URL | --digest [--force] --smtp URL
+  siteops corepower --feed PATH|URL ... [--hardware FILE --scores FILE] [--dry-run | --write | --open-prs]
+               [--format text|json] [--root DIR]   corepower PRs from HEPscore23 results (docs/corepower.md)
   siteops new queue <NAME> --site <SITE> [--from <QUEUE>] [--corepower N] [--root DIR]
   siteops help | --help | --version
 

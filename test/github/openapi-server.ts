@@ -41,10 +41,12 @@
  * operation's schema for its status (a "response" violation; the response is still sent). Error statuses an
  * operation does not document (GitHub answers 401/403/404/429 on any route) are checked against
  * `Basic Error`; undocumented success statuses are violations. Documented routes without a handler
- * answer 501 and are "unhandled" violations. Built-in handlers: see `github-routes.ts`.
+ * answer 501 and are "unhandled" violations. Built-in handlers: see `github-routes.ts`, and `github-pulls.ts`
+ * (list/open/edit pull requests, add labels; `resolveBranchesWith` ties branches to a real repository).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { pullRequestWriteHandlers } from "./github-pulls.js";
 import { builtInHandlers, errorBody, type Handler, type HandlerResponse } from "./github-routes.js";
 import { GitHubState } from "./github-state.js";
 import { checkRequest, type Fault } from "./openapi-server-support.js";
@@ -114,7 +116,9 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
   });
   const requests: RecordedRequest[] = [];
   const violations: Violation[] = [];
-  const handlers = new Map<string, Handler>(Object.entries(builtInHandlers));
+  const handlers = new Map<string, Handler>(
+    Object.entries({ ...builtInHandlers, ...pullRequestWriteHandlers }),
+  );
   const pendingFaults: Array<{ route: string; fault: Fault; times: number }> = [];
   let remaining = 5000;
 

@@ -2,6 +2,9 @@ import { type ConfigTree, resolveEffective, sitesByName } from "../tree/tree.js"
 import { byCodePoint, isObject, type Json } from "./model.js";
 import { DERIVED_FROM } from "./queue-map.js";
 
+/** Queue fields that are siteops's own bookkeeping, not CRIC configuration: never exported. */
+const SITEOPS_ONLY = ["corepower_pin"] as const;
+
 /** Site fields CRIC repeats on every queue, as they are named on the queue. */
 const SITE_FIELDS = ["rc_site", "tier", "tier_level", "country", "rc", "region"] as const;
 
@@ -23,6 +26,7 @@ export function exportTree(tree: ConfigTree, inheritable: readonly string[]): Re
     const site = sites.get(queue.atlas_site)?.data;
     const effective = resolveEffective(queue, site, inheritable);
     const record: Json = { ...effective.values };
+    for (const field of SITEOPS_ONLY) delete record[field];
     if (site) {
       for (const field of SITE_FIELDS) if (site[field] !== undefined) record[field] = site[field];
       const goc = site.gocname ?? site.rc_site;

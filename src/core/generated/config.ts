@@ -135,6 +135,92 @@ export interface SiteopsConfiguration {
     ledger_branch?: string;
   };
   /**
+   * How `siteops corepower` turns HEP Benchmark Suite results into corepower pull requests: which records count, the statistics, and the pull requests it opens (docs/corepower.md).
+   */
+  corepower?: {
+    /**
+     * `profiles.hepscore.app_info.name` a result must have; others (e.g. HEPscore19) are skipped.
+     */
+    benchmark?: string;
+    /**
+     * Only results of the last this many days count.
+     */
+    window_days?: number;
+    /**
+     * Results (after outlier rejection) needed before a value is proposed.
+     */
+    min_samples?: number;
+    /**
+     * A result further from the median than this many scaled MADs (1.4826 x median absolute deviation, at least 0.5 % of the median) is an outlier.
+     */
+    outlier_mad_k?: number;
+    /**
+     * Proposed values are rounded half away from zero to this many decimals.
+     */
+    decimals?: number;
+    /**
+     * A value is proposed only when it differs from the current one by at least this much.
+     */
+    threshold_percent?: number;
+    /**
+     * Stability: the robust spread of the results (1.4826 x MAD over the median) must not exceed this.
+     */
+    max_spread_percent?: number;
+    /**
+     * Stability: the medians of the older and the newer half of the window must not differ by more than this (hardware being replaced).
+     */
+    max_drift_percent?: number;
+    /**
+     * Results below this are absurd and skipped.
+     */
+    min_score_per_core?: number;
+    /**
+     * Results above this are absurd and skipped (the queue schema allows at most 100).
+     */
+    max_score_per_core?: number;
+    /**
+     * Results stamped later than now plus this are skipped as future timestamps.
+     */
+    clock_skew_minutes?: number;
+    /**
+     * Ticket every corepower pull request names in its title and commit trailer, e.g. `ADCINFR-123`; the pull-request gate requires one.
+     */
+    ticket?: string;
+    /**
+     * Labels of every corepower pull request.
+     */
+    labels?: string[];
+    /**
+     * Label added when a value changes by more than the `corepower-bot` policy limit, so the cloud team must approve.
+     */
+    approval_label?: string;
+    /**
+     * Branch of each cloud's pull request: this prefix plus the cloud name.
+     */
+    branch_prefix?: string;
+    /**
+     * Branch the pull requests target and the values are read from.
+     */
+    base_branch?: string;
+    /**
+     * Who the bot is on GitHub (the policy rule `corepower-bot` names this login) and in git; commits by anyone else on a bot branch stop the bot from pushing to it.
+     */
+    bot?: {
+      /**
+       * The bot's GitHub login (a GitHub App's `<slug>[bot]`); pull requests it opens are authored by it.
+       */
+      login?: string;
+      /**
+       * Author and committer name of the bot's commits.
+       */
+      git_name?: string;
+      /**
+       * Author and committer e-mail of the bot's commits; a commit on a bot branch with another author e-mail is someone else's.
+       */
+      git_email?: string;
+    };
+  };
+  /**
    * How changelogs (PR comments, mails, text, HTML) are rendered.
    */
   changelog?: {

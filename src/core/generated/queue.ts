@@ -100,6 +100,7 @@ export interface PanDAQueue {
    * CPU benchmark score per core (HS06 per core, HEPscore23 per core since 2023; same scale). PanDA computes HS06 per job as corecount x corepower.
    */
   corepower?: number;
+  corepower_pin?: CorepowerPin;
   /**
    * Power drawn per core, used for the carbon footprint of jobs.
    */
@@ -309,6 +310,23 @@ export interface PanDAQueue {
    * Contact e-mail of the queue; site contacts live in site.yaml.
    */
   email?: string;
+}
+/**
+ * Keeps corepower as it is: the corepower bot never changes a pinned value, and proposes removing the pin once `until` has passed. Name the ticket that explains why.
+ */
+export interface CorepowerPin {
+  /**
+   * The value agreed in the ticket, for reviewers; PanDA reads corepower itself.
+   */
+  value?: number;
+  /**
+   * Ticket explaining the pin, e.g. `GGUS:1234567` or `ADCINFR-123`.
+   */
+  ticket: string;
+  /**
+   * Last pinned day (YYYY-MM-DD); after it the bot proposes removing the pin. Absent: pinned until removed by hand.
+   */
+  until?: string;
 }
 /**
  * One compute element (CE) queue the pilots of this PanDA queue are submitted to, as in CRIC's `queues` list.

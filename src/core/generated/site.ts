@@ -12,6 +12,18 @@ export type CoreEnergy = number;
  * Maximum disk I/O rate per core; null means no limit.
  */
 export type MaximumDiskIO = number | null;
+/**
+ * The value agreed in the ticket, for reviewers; PanDA reads corepower itself.
+ */
+export type PinnedValue = number;
+/**
+ * Ticket explaining the pin, e.g. `GGUS:1234567` or `ADCINFR-123`.
+ */
+export type Ticket = string;
+/**
+ * Last pinned day (YYYY-MM-DD); after it the bot proposes removing the pin. Absent: pinned until removed by hand.
+ */
+export type Until = string;
 
 /**
  * One ATLAS site with CRIC field names, its contacts, owners, DDM endpoints and the values its queues inherit. File: sites/<CLOUD>/<SITE>/site.yaml.
@@ -72,6 +84,7 @@ export interface ATLASSite {
     corepower?: CorePower;
     coreenergy?: CoreEnergy;
     maxdiskio?: MaximumDiskIO;
+    corepower_pin?: CorepowerPin;
   };
   /**
    * People and lists notified about changes to the site; identified by e-mail.
@@ -89,6 +102,29 @@ export interface ATLASSite {
    * Rucio storage elements of the site; identified by name.
    */
   ddmendpoints?: DDMEndpoint[];
+  /**
+   * The site's worker-node CPU models and their cores. For a site without benchmark results, the corepower bot estimates corepower as the core-weighted mean of the models' HS23 per core.
+   *
+   * Items: One CPU model and its cores at the site.
+   */
+  hardware?: {
+    /**
+     * As the benchmark suite reports it (host.HW.CPU.CPU_Model), e.g. `AMD EPYC 7742 64-Core Processor`.
+     */
+    cpu_model: string;
+    /**
+     * Cores of this model that run ATLAS jobs.
+     */
+    cores: number;
+  }[];
+}
+/**
+ * Keeps corepower as it is: the corepower bot never changes a pinned value, and proposes removing the pin once `until` has passed. Name the ticket that explains why.
+ */
+export interface CorepowerPin {
+  value?: PinnedValue;
+  ticket: Ticket;
+  until?: Until;
 }
 /**
  * A person or list to notify about this site.
