@@ -7,12 +7,17 @@ import type { ConfigSource, FileWriter, TreeFiles } from "../core/ports.js";
 import { makeProblem } from "../core/problem.js";
 import { CONFIG_FILE, SITES_DIR } from "../core/tree/layout.js";
 
+/** Files read at once: enough to keep the disk busy, far below the open-file limit. */
+const MAX_OPEN_FILES = 64;
+
 /** Reading stops here; the configured limit (validation.max_file_bytes) is applied by the core. */
 const READ_CAP_BYTES = 16 * 1024 * 1024;
 
 /** A configuration repository on the local file system. */
 export class FsConfigSource implements ConfigSource, FileWriter {
   readonly root: string;
+  private open = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(root: string) {
     this.root = resolve(root);
@@ -89,35 +94,49 @@ export class FsConfigSource implements ConfigSource, FileWriter {
       );
       return;
     }
-    for (const entry of entries) {
-      const path = `${dir}/${entry.name}`;
-      if (entry.isSymbolicLink()) {
-        problems.push(
-          makeProblem({
-            code: "unsafe-path",
-            file: path,
-            message: `${path}: is a symbolic link; siteops never follows links, so a file cannot point outside sites/ or be read twice. Replace the link with the file itself.`,
-          }),
-        );
-      } else if (entry.isDirectory()) {
-        await this.walk(path, files, problems);
-      } else if (entry.isFile()) {
-        const read = await this.readCapped(path);
-        if ("problem" in read) problems.push(read.problem);
-        else files.push(read.file);
-      } else {
-        problems.push(
-          makeProblem({
-            code: "unexpected-file",
-            file: path,
-            message: `${path}: is not a regular file. Remove it from sites/.`,
-          }),
-        );
-      }
-    }
+    // Folders and files of one level are read concurrently: most of a tree walk is waiting on I/O.
+    await Promise.all(
+      entries.map(async (entry) => {
+        const path = `${dir}/${entry.name}`;
+        if (entry.isSymbolicLink()) {
+          problems.push(
+            makeProblem({
+              code: "unsafe-path",
+              file: path,
+              message: `${path}: is a symbolic link; siteops never follows links, so a file cannot point outside sites/ or be read twice. Replace the link with the file itself.`,
+            }),
+          );
+        } else if (entry.isDirectory()) {
+          await this.walk(path, files, problems);
+        } else if (entry.isFile()) {
+          const read = await this.readCapped(path);
+          if ("problem" in read) problems.push(read.problem);
+          else files.push(read.file);
+        } else {
+          problems.push(
+            makeProblem({
+              code: "unexpected-file",
+              file: path,
+              message: `${path}: is not a regular file. Remove it from sites/.`,
+            }),
+          );
+        }
+      }),
+    );
   }
 
   private async readCapped(path: string): Promise<{ file: SourceFile } | { problem: Problem }> {
+    if (this.open >= MAX_OPEN_FILES) await new Promise<void>((resume) => this.waiting.push(resume));
+    this.open++;
+    try {
+      return await this.readOne(path);
+    } finally {
+      this.open--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  private async readOne(path: string): Promise<{ file: SourceFile } | { problem: Problem }> {
     try {
       // O_NOFOLLOW: a file swapped for a link between listing and reading is still refused.
       const handle = await open(join(this.root, path), constants.O_RDONLY | constants.O_NOFOLLOW);

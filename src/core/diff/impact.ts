@@ -9,8 +9,16 @@ export interface QueueFacts {
   perCoreMemory: boolean;
 }
 
+const formats = new Map<number, Intl.NumberFormat>();
+
+/** Thousands separators, at most `maxDecimals` decimals; one formatter per precision (they are costly to build). */
 export function formatNumber(value: number, maxDecimals = 2): string {
-  return value.toLocaleString("en-US", { maximumFractionDigits: maxDecimals });
+  let format = formats.get(maxDecimals);
+  if (!format) {
+    format = new Intl.NumberFormat("en-US", { maximumFractionDigits: maxDecimals });
+    formats.set(maxDecimals, format);
+  }
+  return format.format(value);
 }
 
 function hs06(f: QueueFacts): number | undefined {

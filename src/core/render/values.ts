@@ -1,11 +1,11 @@
+import { formatNumber } from "../diff/impact.js";
 import type { FieldChange } from "../diff/model.js";
 
 /** A value as a person reads it: numbers with thousands separators and the unit, lists joined. */
 export function formatValue(value: unknown, unit?: string): string {
   if (value === undefined) return "(unset)";
   if (value === null) return "null";
-  if (typeof value === "number")
-    return `${value.toLocaleString("en-US", { maximumFractionDigits: 4 })}${unit ? ` ${unit}` : ""}`;
+  if (typeof value === "number") return `${formatNumber(value, 4)}${unit ? ` ${unit}` : ""}`;
   if (typeof value === "string") return value === "" ? '""' : value;
   if (typeof value === "boolean") return value ? "true" : "false";
   if (Array.isArray(value))
@@ -22,5 +22,5 @@ export function relativeChange(change: FieldChange): string | undefined {
   if (change.before === 0) return undefined;
   const percent = ((change.after - change.before) / Math.abs(change.before)) * 100;
   const rounded = Math.abs(percent) >= 10 ? Math.round(percent) : Math.round(percent * 10) / 10;
-  return `${rounded > 0 ? "+" : ""}${rounded.toLocaleString("en-US")} %`;
+  return `${rounded > 0 ? "+" : ""}${formatNumber(rounded, 3)} %`;
 }
