@@ -1,7 +1,6 @@
 import { appendFile, readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { GitRevisionReader } from "../../adapters/git-reader.js";
-import { OctokitCodeHost } from "../../adapters/github.js";
 import { readMailTemplates } from "../../adapters/mail-templates.js";
 import { FsSchemaSource } from "../../adapters/schemas-fs.js";
 import { readChangelogTemplates, readShippedTemplate } from "../../adapters/templates-fs.js";
@@ -11,10 +10,11 @@ import { loadOwnership } from "../../app/ownership.js";
 import { pullRequestFromEvent } from "../../app/pull-request.js";
 import { OperationalError, UsageError } from "../../core/errors.js";
 import { renderMailPreviewMarkdown } from "../../core/mail/preview.js";
-import type { CodeHost, PullRequestInfo } from "../../core/ports.js";
+import type { PullRequestInfo } from "../../core/ports.js";
 import { CHECK_COMMENT_MARKER, renderCheckComment, renderCheckText } from "../../core/render/check.js";
 import { renderProblemsGithub } from "../../core/render/problems.js";
 import { oneOf, parseCommandArgs } from "../args.js";
+import { codeHostFromEnv } from "../github-env.js";
 import type { CliIo } from "../io.js";
 
 export async function checkCommand(args: readonly string[], io: CliIo): Promise<number> {
@@ -145,19 +145,4 @@ async function mailPreview(
     templates: await readMailTemplates(),
   });
   return renderMailPreviewMarkdown(planned.plan.mails, { maxLength: 20_000 });
-}
-
-/** A GitHub client when the environment has a token and a repository (as in a workflow). */
-function codeHostFromEnv(io: CliIo): CodeHost | undefined {
-  const token = io.env.GITHUB_TOKEN;
-  const repository = io.env.GITHUB_REPOSITORY;
-  if (!token || !repository) return undefined;
-  const [owner, repo] = repository.split("/");
-  if (!owner || !repo) throw new UsageError(`GITHUB_REPOSITORY must be owner/repo, not \`${repository}\`.`);
-  return new OctokitCodeHost({
-    token,
-    owner,
-    repo,
-    ...(io.env.GITHUB_API_URL ? { baseUrl: io.env.GITHUB_API_URL } : {}),
-  });
 }

@@ -2,7 +2,6 @@ import { readFile } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { GitRevisionReader } from "../../adapters/git-reader.js";
-import { OctokitCodeHost } from "../../adapters/github.js";
 import { NodemailerEncoder } from "../../adapters/mail-compose.js";
 import { DirectoryOutbox, EmlDirectoryTransport } from "../../adapters/mail-files.js";
 import { GitMailLedger } from "../../adapters/mail-ledger.js";
@@ -27,6 +26,7 @@ import {
 import { readNotificationSettings } from "../../core/mail/settings.js";
 import type { PullRequestInfo } from "../../core/ports.js";
 import { oneOf, parseCommandArgs } from "../args.js";
+import { codeHostFromEnv } from "../github-env.js";
 import type { CliIo } from "../io.js";
 
 /** Test hooks: tiny retry delays and timeouts, so the end-to-end tests stay fast. */
@@ -272,7 +272,7 @@ async function pullRequestOf(
   const number = Number(values.pr);
   if (!Number.isInteger(number) || number <= 0)
     throw new UsageError(`--pr must be a pull-request number, not \`${values.pr}\`.`);
-  const host = codeHost(io);
+  const host = codeHostFromEnv(io);
   if (!host)
     throw new UsageError(
       "--pr needs GITHUB_TOKEN and GITHUB_REPOSITORY to read the pull request; offline, use --event FILE.",
@@ -281,20 +281,6 @@ async function pullRequestOf(
 }
 
 async function pullRequestCommits(io: CliIo, number: number): Promise<string[] | undefined> {
-  const host = codeHost(io);
+  const host = codeHostFromEnv(io);
   return host ? (await host.listPullRequestCommits(number)).map((c) => c.message) : undefined;
-}
-
-function codeHost(io: CliIo): OctokitCodeHost | undefined {
-  const token = io.env.GITHUB_TOKEN;
-  const repository = io.env.GITHUB_REPOSITORY;
-  if (!token || !repository) return undefined;
-  const [owner, repo] = repository.split("/");
-  if (!owner || !repo) throw new UsageError(`GITHUB_REPOSITORY must be owner/repo, not \`${repository}\`.`);
-  return new OctokitCodeHost({
-    token,
-    owner,
-    repo,
-    ...(io.env.GITHUB_API_URL ? { baseUrl: io.env.GITHUB_API_URL } : {}),
-  });
 }
