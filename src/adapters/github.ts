@@ -6,6 +6,7 @@ import { InternalError } from "../core/errors.js";
 import type {
   CodeHost,
   CommitStatusInput,
+  IssueChanges,
   NewPullRequest,
   PullRequestCommit,
   PullRequestInfo,
@@ -18,6 +19,7 @@ import {
   type OctokitCodeHostOptions,
 } from "./github-client.js";
 import { type GitHubCallContext, toOperationalError } from "./github-errors.js";
+import * as issues from "./github-issues.js";
 import * as pulls from "./github-prs.js";
 
 export type { OctokitCodeHostOptions } from "./github-client.js";
@@ -228,6 +230,18 @@ export class OctokitCodeHost implements CodeHost {
 
   addLabels(number: number, labels: readonly string[]): Promise<void> {
     return pulls.addLabels(this.pullApi(), number, labels);
+  }
+
+  findOpenIssue(label: string, marker: string): Promise<{ number: number; body: string } | undefined> {
+    return issues.findOpenIssue(this.pullApi(), label, marker);
+  }
+
+  createIssue(title: string, body: string, labels: readonly string[]): Promise<number> {
+    return issues.createIssue(this.pullApi(), title, body, labels);
+  }
+
+  updateIssue(number: number, changes: IssueChanges): Promise<void> {
+    return issues.updateIssue(this.pullApi(), number, changes);
   }
 
   private pullApi(): pulls.PullRequestApi {

@@ -24,6 +24,7 @@ export async function validateRepository(options: ValidateOptions): Promise<Tree
     for (const [path, text] of options.overlay) replaced.set(path, { path, bytes: encoder.encode(text) });
     files = [...replaced.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
+  const validator = createSchemaValidator(schemas, await options.schemas.readPrecompiled?.());
   return validateTree(
     {
       files,
@@ -32,6 +33,6 @@ export async function validateRepository(options: ValidateOptions): Promise<Tree
       schemas,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     },
-    createSchemaValidator(schemas, await options.schemas.readPrecompiled?.()),
+    validator,
   );
 }

@@ -31,7 +31,7 @@ Usage:
   siteops log (--queue Q | --site S | --cloud C) [--since DATE] [--format text|markdown|json] [--root DIR]
   siteops cric import --pandaqueues FILE [--sites FILE] [--ddmendpoints FILE] [--force] [--format text|json] [--root DIR]
   siteops cric export [--out FILE] [--root DIR]
-  siteops cric drift --live FILE|URL [--format text|markdown|json] [--root DIR]
+  siteops cric drift --live FILE|URL [--issue] [--format text|markdown|json] [--root DIR]
   siteops codeowners (--write | --check [--ask-github] [--format text|json|github] | --who PATH... [--format text|json]) [--root DIR]
   siteops notify (--event FILE | --pr N | --base REF --head REF) [--stage heads-up|applied] [--smtp URL | --out DIR]
                [--outbox DIR] [--dry-run] [--format text|json|markdown] [--repository OWNER/REPO] [--root DIR]

@@ -143,6 +143,18 @@ export interface CodeHost {
   updatePullRequest(number: number, changes: { title?: string; body?: string }): Promise<PullRequestInfo>;
   /** Adds labels to a pull request (GitHub creates labels that do not exist yet). */
   addLabels(number: number, labels: readonly string[]): Promise<void>;
+  /** The oldest open issue (not pull request) with `label` whose body contains `marker`. */
+  findOpenIssue(label: string, marker: string): Promise<{ number: number; body: string } | undefined>;
+  /** Opens an issue; returns its number. */
+  createIssue(title: string, body: string, labels: readonly string[]): Promise<number>;
+  /** Changes an issue's title, body and/or state. */
+  updateIssue(number: number, changes: IssueChanges): Promise<void>;
+}
+
+export interface IssueChanges {
+  title?: string;
+  body?: string;
+  state?: "open" | "closed";
 }
 
 export interface NewPullRequest {

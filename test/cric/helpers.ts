@@ -41,7 +41,11 @@ export interface Captured {
  * Runs `siteops cric ...` in-process with a fake CliIo. Usage and operational errors become exit
  * code 2 with `siteops: <message>` on stderr, as cli/main.ts does for every command.
  */
-export async function cric(args: readonly string[], cwd: string): Promise<Captured> {
+export async function cric(
+  args: readonly string[],
+  cwd: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<Captured> {
   let stdout = "";
   let stderr = "";
   const io: CliIo = {
@@ -51,7 +55,7 @@ export async function cric(args: readonly string[], cwd: string): Promise<Captur
     stderr: (t) => {
       stderr += t;
     },
-    env: {},
+    env,
     cwd,
     stdoutIsTty: false,
     stderrIsTty: false,

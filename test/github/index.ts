@@ -3,6 +3,7 @@
  * OpenAPI description (`startGitHubServer`, see `openapi-server.ts` for its API), and real webhook
  * payloads (`loadWebhookExample("pull_request", "opened")`) for driving `siteops check --event FILE`.
  */
+export { type IssueSeed, issueHandlers, issuesOf, seedIssue } from "./github-issues.js";
 export { pullRequestWriteHandlers, resolveBranchesWith } from "./github-pulls.js";
 export type { Handler, HandlerRequest, HandlerResponse } from "./github-routes.js";
 export { fakeSha, GitHubState, type PullRequestChanges, type ReviewSeed } from "./github-state.js";

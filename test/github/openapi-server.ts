@@ -42,10 +42,12 @@
  * operation does not document (GitHub answers 401/403/404/429 on any route) are checked against
  * `Basic Error`; undocumented success statuses are violations. Documented routes without a handler
  * answer 501 and are "unhandled" violations. Built-in handlers: see `github-routes.ts`, and `github-pulls.ts`
- * (list/open/edit pull requests, add labels; `resolveBranchesWith` ties branches to a real repository).
+ * (list/open/edit pull requests, add labels; `resolveBranchesWith` ties branches to a real repository),
+ * `github-issues.ts` (list/open/edit issues; `seedIssue`, `issuesOf`).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { issueHandlers } from "./github-issues.js";
 import { pullRequestWriteHandlers } from "./github-pulls.js";
 import { builtInHandlers, errorBody, type Handler, type HandlerResponse } from "./github-routes.js";
 import { GitHubState } from "./github-state.js";
@@ -117,7 +119,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
   const requests: RecordedRequest[] = [];
   const violations: Violation[] = [];
   const handlers = new Map<string, Handler>(
-    Object.entries({ ...builtInHandlers, ...pullRequestWriteHandlers }),
+    Object.entries({ ...builtInHandlers, ...pullRequestWriteHandlers, ...issueHandlers }),
   );
   const pendingFaults: Array<{ route: string; fault: Fault; times: number }> = [];
   let remaining = 5000;

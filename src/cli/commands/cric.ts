@@ -4,22 +4,27 @@ import { FsConfigSource } from "../../adapters/fs-source.js";
 import { FsSchemaSource } from "../../adapters/schemas-fs.js";
 import { readChangelogTemplates } from "../../adapters/templates-fs.js";
 import { driftFromLive, exportRepository, importDumps } from "../../app/cric.js";
+import { describeOutcome, syncDriftIssue } from "../../app/cric-drift-issue.js";
+import { DRIFT_ISSUE_MARKER, ISSUE_BODY_LIMIT } from "../../core/cric/drift-issue.js";
 import { renderImportJson, renderImportText } from "../../core/cric/report.js";
 import { UsageError } from "../../core/errors.js";
 import { GITHUB_COMMENT_LIMIT, renderChangelog } from "../../core/render/changelog.js";
 import { renderProblemsText } from "../../core/render/problems.js";
 import { oneOf, parseCommandArgs } from "../args.js";
+import { codeHostFromEnv } from "../github-env.js";
 import { type CliIo, styleFor } from "../io.js";
 
 export const CRIC_USAGE = `siteops cric: CRIC interoperability (see docs/cric.md)
 
   siteops cric import --pandaqueues FILE [--sites FILE] [--ddmendpoints FILE] [--force] [--format text|json] [--root DIR]
   siteops cric export [--out FILE] [--root DIR]
-  siteops cric drift --live FILE|URL [--format text|markdown|json] [--root DIR]
+  siteops cric drift --live FILE|URL [--issue] [--format text|markdown|json] [--root DIR]
 
 Exit codes: import 0 written or up to date, 1 not written (files would change without --force, or the
 tree would not validate); export 0, 1 tree does not validate; drift 0 no drift, 1 drift found;
 2 usage error, unreadable or bad dump, network failure.
+drift --issue keeps one GitHub issue labelled cric-drift (GITHUB_TOKEN, GITHUB_REPOSITORY): opened or
+updated while there is drift, closed when it is gone.
 `;
 
 /** `siteops cric import|export|drift`; errors are turned into exit codes by cli/main.ts. */
@@ -104,13 +109,24 @@ async function exportCommand(args: readonly string[], io: CliIo): Promise<number
 async function driftCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(
     args,
-    { live: { type: "string" }, root: { type: "string" }, format: { type: "string" } },
+    {
+      live: { type: "string" },
+      root: { type: "string" },
+      format: { type: "string" },
+      issue: { type: "boolean" },
+    },
     false,
   );
   const format = oneOf("format", values.format, ["text", "markdown", "json"], "text");
   if (!values.live) {
     throw new UsageError(
       "--live is required: the CRIC queue dump to compare with (a file, or an http(s) URL such as https://atlas-cric.cern.ch/api/atlas/pandaqueue/query/?json).",
+    );
+  }
+  const host = values.issue === true ? codeHostFromEnv(io) : undefined;
+  if (values.issue === true && !host) {
+    throw new UsageError(
+      "--issue needs GITHUB_TOKEN (with issues: write) and GITHUB_REPOSITORY (owner/repo), as a workflow has them.",
     );
   }
   const root = resolve(io.cwd, values.root ?? ".");
@@ -121,11 +137,12 @@ async function driftCommand(args: readonly string[], io: CliIo): Promise<number>
   for (const problem of problems) {
     io.stderr(`siteops: warning: ${problem.message} (not compared; run siteops validate)\n`);
   }
-  if (format === "json") {
+  const meta = { title: `drift between the repository and ${values.live}` };
+  const templates =
+    format !== "json" || host ? await readChangelogTemplates(root, config.templates) : undefined;
+  if (format === "json" || !templates) {
     io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    const templates = await readChangelogTemplates(root, config.templates);
-    const meta = { title: `drift between the repository and ${values.live}` };
     io.stdout(
       renderChangelog(
         report,
@@ -135,6 +152,17 @@ async function driftCommand(args: readonly string[], io: CliIo): Promise<number>
         format === "markdown" ? { maxLength: GITHUB_COMMENT_LIMIT } : {},
       ),
     );
+  }
+  if (host && templates) {
+    // Room for the marker and the explanation above the changelog.
+    const maxLength = ISSUE_BODY_LIMIT - DRIFT_ISSUE_MARKER.length - 1024;
+    const markdown = renderChangelog(report, meta, "markdown", templates, { maxLength });
+    const outcome = await syncDriftIssue(host, {
+      changes: report.changes.length,
+      markdown,
+      live: values.live,
+    });
+    io.stderr(`siteops: ${describeOutcome(outcome)}\n`);
   }
   return report.changes.length > 0 ? 1 : 0;
 }

@@ -4,7 +4,7 @@ import type { PanDAQueue } from "../generated/queue.js";
 import type { ATLASSite } from "../generated/site.js";
 import { parseYaml } from "../load/parse-yaml.js";
 import { readYaml } from "../load/read-yaml.js";
-import type { FileKind, Problem, SourceFile } from "../model.js";
+import type { FileKind, Locator, Problem, SourceFile } from "../model.js";
 import { makeProblem, sortProblems } from "../problem.js";
 import { compileTicketPatterns } from "../tickets.js";
 import { CLOUDS, CONFIG_FILE, classifyPath } from "../tree/layout.js";
@@ -62,47 +62,35 @@ export function validateTree(
   const siteFolders = new Set<string>();
   const total = input.files.length;
   let done = 0;
-  for (const source of input.files) {
-    const entry = classifyPath(source.path);
-    if (entry.kind === "documentation") continue;
-    if (entry.kind === "unexpected") {
-      problems.push(
-        makeProblem({
-          code: "unexpected-file",
-          file: source.path,
-          message: `${source.path}: unexpected file; ${entry.message}.`,
-        }),
-      );
-      continue;
-    }
+  const checks = input.files.map((source) => checkFile(source, config, validator, input.parser));
+  const byPath = new Map(input.files.map((f) => [f.path, f]));
+  for (const check of checks) {
+    input.onProgress?.(++done, total);
+    problems.push(...check.problems);
+    const entry = classifyPath(check.path);
+    if (entry.kind === "documentation" || entry.kind === "unexpected") continue;
     cloudFolders.add(entry.cloud);
     if (entry.kind !== "cloud") siteFolders.add(`${entry.cloud}/${entry.site}`);
-    const kind: FileKind = entry.kind;
-    const read = input.parser === "careful" ? parseYaml : readYaml;
-    const parsed = read(source.path, source.bytes, { maxBytes: config.maxFileBytes }, source.size);
-    problems.push(...parsed.problems);
-    input.onProgress?.(++done, total);
-    if (parsed.data === undefined) continue;
-    counts[kind === "cloud" ? "clouds" : kind === "site" ? "sites" : "queues"]++;
-    if (kind === "site" && Array.isArray(parsed.data.ddmendpoints))
-      counts.ddmendpoints += parsed.data.ddmendpoints.length;
-    const schemaProblems = validator.validate(kind, parsed.data, {
-      file: source.path,
-      locate: parsed.locate,
-      unmanaged: config.unmanaged,
-    });
-    problems.push(...schemaProblems);
-    // Cross-object rules read typed data. A file with schema errors takes part without its invalid
-    // fields, as long as the fields that identify it are sound; otherwise only its names are kept.
-    let data = parsed.data;
-    let pruned: Set<string> | undefined;
-    if (schemaProblems.some((p) => p.severity === "error")) {
-      pruned = validator.invalidFields(kind, data);
-      rememberNames(kind, data, tree);
-      if (IDENTITY[kind].some((field) => pruned?.has(field) || typeof data[field] !== "string")) continue;
-      data = Object.fromEntries(Object.entries(data).filter(([key]) => !pruned?.has(key)));
-    }
-    const base = { file: source.path, locate: parsed.locate, ...(pruned ? { pruned } : {}) };
+    if (!check.parsed) continue;
+    counts[entry.kind === "cloud" ? "clouds" : entry.kind === "site" ? "sites" : "queues"]++;
+    counts.ddmendpoints += check.endpointCount;
+    for (const name of check.invalidNames.queues) tree.invalidNames.queues.add(name);
+    for (const name of check.invalidNames.endpoints) tree.invalidNames.endpoints.add(name);
+    if (!check.data) continue;
+    const source = byPath.get(check.path);
+    // Positions are computed again only when a rule reports a problem in this file.
+    let located: Locator | undefined = check.locate;
+    const locate: Locator = (path, target) => {
+      located ??= parseYaml(
+        check.path,
+        source?.bytes ?? new Uint8Array(),
+        { maxBytes: config.maxFileBytes },
+        source?.size,
+      ).locate;
+      return located(path, target);
+    };
+    const base = { file: check.path, locate, ...(check.pruned ? { pruned: new Set(check.pruned) } : {}) };
+    const data = check.data;
     if (entry.kind === "cloud")
       tree.clouds.push({ ...base, data: data as unknown as ATLASCloud, folder: entry.cloud });
     else if (entry.kind === "site") {
@@ -140,14 +128,87 @@ const IDENTITY: Record<FileKind, string[]> = {
   config: [],
 };
 
-function rememberNames(kind: FileKind, data: Record<string, unknown>, tree: ConfigTree): void {
-  if (kind === "queue" && typeof data.name === "string") tree.invalidNames.queues.add(data.name);
+/** The result of checking one file on its own: parse and schema. */
+export interface FileCheck {
+  path: string;
+  problems: Problem[];
+  /** Whether the file parsed to a mapping (it counts as an object of its kind). */
+  parsed: boolean;
+  endpointCount: number;
+  /** The data that takes part in the cross-object rules (invalid fields pruned), if any. */
+  data?: Record<string, unknown>;
+  pruned?: string[];
+  /** Names declared by a file that failed its schema: they still exist for references. */
+  invalidNames: { queues: string[]; endpoints: string[] };
+  /** Present when checked in this thread; rebuilt from the bytes otherwise. */
+  locate?: Locator;
+}
+
+/** Parses one file and validates it against its schema. */
+export function checkFile(
+  source: SourceFile,
+  config: { maxFileBytes: number; unmanaged: ReadonlyMap<string, string> },
+  validator: SchemaValidator,
+  parser: "fast" | "careful" = "fast",
+): FileCheck {
+  const none = { queues: [], endpoints: [] };
+  const entry = classifyPath(source.path);
+  if (entry.kind === "documentation")
+    return { path: source.path, problems: [], parsed: false, endpointCount: 0, invalidNames: none };
+  if (entry.kind === "unexpected") {
+    const problem = makeProblem({
+      code: "unexpected-file",
+      file: source.path,
+      message: `${source.path}: unexpected file; ${entry.message}.`,
+    });
+    return { path: source.path, problems: [problem], parsed: false, endpointCount: 0, invalidNames: none };
+  }
+  const kind: FileKind = entry.kind;
+  const read = parser === "careful" ? parseYaml : readYaml;
+  const parsed = read(source.path, source.bytes, { maxBytes: config.maxFileBytes }, source.size);
+  const problems = [...parsed.problems];
+  if (parsed.data === undefined)
+    return {
+      path: source.path,
+      problems,
+      parsed: false,
+      endpointCount: 0,
+      invalidNames: none,
+      locate: parsed.locate,
+    };
+  const endpointCount =
+    kind === "site" && Array.isArray(parsed.data.ddmendpoints) ? parsed.data.ddmendpoints.length : 0;
+  const schemaProblems = validator.validate(kind, parsed.data, {
+    file: source.path,
+    locate: parsed.locate,
+    unmanaged: config.unmanaged,
+  });
+  problems.push(...schemaProblems);
+  const base = { path: source.path, problems, parsed: true, endpointCount, locate: parsed.locate };
+  if (!schemaProblems.some((p) => p.severity === "error"))
+    return { ...base, data: parsed.data, invalidNames: none };
+  // Cross-object rules read typed data. A file with schema errors takes part without its invalid
+  // fields, as long as the fields that identify it are sound; otherwise only its names are kept.
+  const pruned = validator.invalidFields(kind, parsed.data);
+  const invalidNames = namesOf(kind, parsed.data);
+  const raw = parsed.data;
+  if (IDENTITY[kind].some((field) => pruned.has(field) || typeof raw[field] !== "string")) {
+    return { ...base, invalidNames };
+  }
+  const data = Object.fromEntries(Object.entries(raw).filter(([key]) => !pruned.has(key)));
+  return { ...base, data, pruned: [...pruned], invalidNames };
+}
+
+function namesOf(kind: FileKind, data: Record<string, unknown>): { queues: string[]; endpoints: string[] } {
+  const queues = kind === "queue" && typeof data.name === "string" ? [data.name] : [];
+  const endpoints: string[] = [];
   if (kind === "site" && Array.isArray(data.ddmendpoints)) {
     for (const endpoint of data.ddmendpoints) {
       const name = (endpoint as { name?: unknown } | null)?.name;
-      if (typeof name === "string") tree.invalidNames.endpoints.add(name);
+      if (typeof name === "string") endpoints.push(name);
     }
   }
+  return { queues, endpoints };
 }
 
 function loadConfig(

@@ -1,6 +1,6 @@
 import type { Problem } from "../../model.js";
 import { makeProblem } from "../../problem.js";
-import { type Entry, resolveEffective, sitesByName } from "../../tree/tree.js";
+import { type Entry, sitesByName } from "../../tree/tree.js";
 import type { Rule } from "./context.js";
 
 function where(entry: Entry<unknown>, path: (string | number)[]): string {
@@ -120,29 +120,25 @@ export const himemCoherence: Rule = ({ tree, settings }) => {
 };
 
 /** PanDA computes HS06 per job as corecount x corepower: a queue that runs jobs needs one. */
-export const corepowerDefined: Rule = ({ tree, settings }) => {
+export const corepowerDefined: Rule = ({ tree }) => {
   const sites = sitesByName(tree);
   const problems: Problem[] = [];
   for (const queue of tree.queues) {
     if (queue.data.is_virtual || queue.pruned?.has("corepower")) continue;
-    const effective = resolveEffective(
-      queue.data,
-      sites.get(queue.data.atlas_site)?.data,
-      settings.inheritable,
+    // The queue's own value, else its site's default: the effective value, without copying the queue.
+    if (queue.data.corepower !== undefined) continue;
+    if (sites.get(queue.data.atlas_site)?.data.queue_defaults?.corepower !== undefined) continue;
+    problems.push(
+      makeProblem(
+        {
+          code: "corepower-undefined",
+          file: queue.file,
+          path: [],
+          message: `${queue.file}:1:1: queue \`${queue.data.name}\` has no corepower and its site sets no queue_defaults.corepower. Set corepower (HS23 per core) on the queue or on the site.`,
+        },
+        queue.locate,
+      ),
     );
-    if (effective.values.corepower === undefined) {
-      problems.push(
-        makeProblem(
-          {
-            code: "corepower-undefined",
-            file: queue.file,
-            path: [],
-            message: `${queue.file}:1:1: queue \`${queue.data.name}\` has no corepower and its site sets no queue_defaults.corepower. Set corepower (HS23 per core) on the queue or on the site.`,
-          },
-          queue.locate,
-        ),
-      );
-    }
   }
   return problems;
 };
