@@ -146,6 +146,7 @@ describe("schemas/*.schema.json", () => {
       "queue.schema.json#/properties/queues": "ce_endpoint",
       "site.schema.json#/properties/contacts": "email",
       "site.schema.json#/properties/ddmendpoints": "name",
+      "site.schema.json#/properties/hardware": "cpu_model",
     });
     for (const { at: where, schema } of identities) {
       const key = schema["x-identity"] as string;

@@ -177,14 +177,15 @@ describe("policy: the corepower bot", () => {
       expect(policy.status).toBe("fail");
       expect(policy.message).toContain("`maxrss` of queue AGLT2");
       expect(policy.message).toContain(
-        "rule `corepower-bot` allows only corepower, queue_defaults.corepower",
+        "rule `corepower-bot` allows only corepower, queue_defaults.corepower, corepower_pin, queue_defaults.corepower_pin",
       );
       expect(policy.message).toContain(`Could approve instead: ${AGLT2_APPROVERS.join(", ")}`);
       expect(policy.details).toEqual([
         {
           what: "`maxrss` of queue AGLT2",
           file: QUEUE,
-          reason: "rule `corepower-bot` allows only corepower, queue_defaults.corepower",
+          reason:
+            "rule `corepower-bot` allows only corepower, queue_defaults.corepower, corepower_pin, queue_defaults.corepower_pin",
           couldApprove: AGLT2_APPROVERS,
         },
       ]);
