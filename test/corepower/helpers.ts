@@ -2,13 +2,17 @@
  * Shared test data for the corepower bot: HEPscore23 result documents built from the real HEP
  * Benchmark Suite sample (/work/shared/realdata), default settings, in-memory trees and a CliIo.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CliIo } from "../../src/cli/io.js";
 import { type CorepowerSettings, readCorepowerSettings } from "../../src/core/corepower/settings.js";
 import type { SourceFile } from "../../src/core/model.js";
 
-export const REALDATA = "/work/shared/realdata";
+/** The shared reference data beside the repository (`../shared/realdata`), as CI lays it out. */
+export const REALDATA =
+  [join(import.meta.dirname, "..", "..", "..", "shared", "realdata"), "/work/shared/realdata"].find((dir) =>
+    existsSync(dir),
+  ) ?? join(import.meta.dirname, "..", "..", "..", "shared", "realdata");
 export const SAMPLE_FILE = join(REALDATA, "hepbenchmarksuite_result_profile_sample.json");
 export const DB12_FILE = join(REALDATA, "hepbenchmarksuite_result_profile_db12.json");
 export const NOW = new Date("2026-03-31T12:00:00Z");

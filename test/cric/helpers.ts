@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { cp, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -9,7 +10,11 @@ import type { CliIo } from "../../src/cli/io.js";
 import { OperationalError, UsageError } from "../../src/core/errors.js";
 import { PROJECT_ROOT } from "../helpers/repo.js";
 
-export const REALDATA = "/work/shared/realdata";
+/** The shared reference data beside the repository (`../shared/realdata`), as CI lays it out. */
+export const REALDATA =
+  [join(import.meta.dirname, "..", "..", "..", "shared", "realdata"), "/work/shared/realdata"].find((dir) =>
+    existsSync(dir),
+  ) ?? join(import.meta.dirname, "..", "..", "..", "shared", "realdata");
 export const CERN_2022 = join(REALDATA, "pq_CERN_pilot3_queuedata.json");
 export const AGLT2_2026 = join(REALDATA, "pq_AGLT2_fixture_2026.json");
 
