@@ -14,7 +14,13 @@ import {
 import type { PolicyRule } from "../core/generated/config.js";
 import { readYaml } from "../core/load/read-yaml.js";
 import type { Problem } from "../core/model.js";
-import { type Actor, evaluatePolicy, type PolicyDirectory, policyUnits } from "../core/policy/evaluate.js";
+import {
+  type Actor,
+  evaluatePolicy,
+  isOwner,
+  type PolicyDirectory,
+  policyUnits,
+} from "../core/policy/evaluate.js";
 import type {
   CodeHost,
   PullRequestInfo,
@@ -227,13 +233,7 @@ function ownershipRows(
   }
   return changedPaths.map((file) => {
     const owners = ownersOf(file);
-    const approvedBy = approvers.find((login) =>
-      owners.some((owner) => {
-        const name = owner.replace(/^@/, "");
-        if (!name.includes("/")) return name.toLowerCase() === login.toLowerCase();
-        return [...(directory.teamMembers(name) ?? [])].some((m) => m.toLowerCase() === login.toLowerCase());
-      }),
-    );
+    const approvedBy = approvers.find((login) => owners.some((owner) => isOwner(login, owner, directory)));
     return { object: objects.get(file) ?? file, file, owners, ...(approvedBy ? { approvedBy } : {}) };
   });
 }

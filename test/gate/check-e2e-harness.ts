@@ -242,3 +242,13 @@ export async function writeEvent(repo: GateRepo, name: string, payload: unknown)
   await writeFile(path, JSON.stringify(payload));
   return path;
 }
+
+/** Ends a test's server: no request or response may have broken GitHub's OpenAPI description. */
+export async function finishServer(server: GitHubServer | undefined): Promise<void> {
+  if (!server) return;
+  try {
+    server.assertNoViolations();
+  } finally {
+    await server.close();
+  }
+}

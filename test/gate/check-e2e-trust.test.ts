@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { GitHubServer } from "../github/index.js";
 import {
   type Branch,
+  finishServer,
   GateRepo,
   gateEnv,
   runCheck,
@@ -82,14 +83,9 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-  const s = server;
+  const ended = server;
   server = undefined;
-  if (!s) return;
-  try {
-    s.assertNoViolations();
-  } finally {
-    await s.close();
-  }
+  await finishServer(ended);
 });
 
 describe("the base branch decides", () => {

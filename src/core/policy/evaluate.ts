@@ -115,11 +115,11 @@ function ownersFor(
 }
 
 /** Whether `login` is (or is in) an owner entry `@user` / `@org/team`. */
-function isOwner(
+export function isOwner(
   login: string,
   owner: string,
   directory: PolicyDirectory,
-  unverifiable: Set<string>,
+  unverifiable: Set<string> = new Set(),
 ): boolean {
   const name = owner.replace(/^@/, "");
   if (!name.includes("/")) return name.toLowerCase() === login.toLowerCase();

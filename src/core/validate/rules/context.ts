@@ -1,5 +1,5 @@
 import type { Problem } from "../../model.js";
-import type { ConfigTree } from "../../tree/tree.js";
+import type { ConfigTree, Entry } from "../../tree/tree.js";
 
 export interface RuleSettings {
   /** Memory per core above which a job is HIMEM, in MB. */
@@ -15,3 +15,9 @@ export interface RuleContext {
 
 /** A cross-object check: everything JSON Schema cannot say about one file alone. */
 export type Rule = (context: RuleContext) => Problem[];
+
+/** `file:line:column` of a field, the prefix of every rule message. */
+export function where(entry: Entry<unknown>, path: (string | number)[]): string {
+  const pos = entry.locate(path);
+  return `${entry.file}:${pos.line}:${pos.column}`;
+}

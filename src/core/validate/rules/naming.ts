@@ -1,12 +1,7 @@
 import type { Problem } from "../../model.js";
 import { makeProblem } from "../../problem.js";
 import type { Entry } from "../../tree/tree.js";
-import type { Rule } from "./context.js";
-
-function where(entry: Entry<unknown>, path: (string | number)[]): string {
-  const pos = entry.locate(path);
-  return `${entry.file}:${pos.line}:${pos.column}`;
-}
+import { type Rule, where } from "./context.js";
 
 /** File and folder names are the index of the tree: they must agree with the objects they hold. */
 export const namesMatchLayout: Rule = ({ tree }) => {

@@ -1,13 +1,7 @@
 import type { Problem } from "../../model.js";
 import { makeProblem } from "../../problem.js";
-import type { Entry } from "../../tree/tree.js";
 import { closestMatch } from "../did-you-mean.js";
-import type { Rule } from "./context.js";
-
-function where(entry: Entry<unknown>, path: (string | number)[]): string {
-  const pos = entry.locate(path);
-  return `${entry.file}:${pos.line}:${pos.column}`;
-}
+import { type Rule, where } from "./context.js";
 
 /** Every DDM endpoint a queue reads from or writes to must be declared by some site. */
 export const knownEndpoints: Rule = ({ tree }) => {

@@ -1,12 +1,7 @@
 import type { Problem } from "../../model.js";
 import { makeProblem } from "../../problem.js";
-import { type Entry, sitesByName } from "../../tree/tree.js";
-import type { Rule } from "./context.js";
-
-function where(entry: Entry<unknown>, path: (string | number)[]): string {
-  const pos = entry.locate(path);
-  return `${entry.file}:${pos.line}:${pos.column}`;
-}
+import { sitesByName } from "../../tree/tree.js";
+import { type Rule, where } from "./context.js";
 
 const HOSTNAME =
   /^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;

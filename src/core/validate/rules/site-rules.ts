@@ -1,12 +1,6 @@
 import type { Problem } from "../../model.js";
 import { makeProblem } from "../../problem.js";
-import type { Entry } from "../../tree/tree.js";
-import type { Rule } from "./context.js";
-
-function where(entry: Entry<unknown>, path: (string | number)[]): string {
-  const pos = entry.locate(path);
-  return `${entry.file}:${pos.line}:${pos.column}`;
-}
+import { type Rule, where } from "./context.js";
 
 /** Contacts are identified by e-mail: a second entry for one address would mean two mails. */
 export const uniqueContacts: Rule = ({ tree }) => {
