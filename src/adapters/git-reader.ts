@@ -12,6 +12,7 @@ const LOG_FORMAT = "--format=%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%s%x1f%b%x1e";
 const LOG = ["log", "-z", "--no-color", "--no-show-signature", "--encoding=UTF-8", LOG_FORMAT];
 const DIFF = ["diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", "--no-color"];
 const LS_WORKTREE = ["ls-files", "-z", "--cached", "--others", "--exclude-standard"];
+const FULL_SHA = /^[0-9a-f]{40}$/;
 const MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
 
 const FSCK = "Check the repository with `git status` and `git fsck`.";
@@ -24,13 +25,18 @@ export class GitRevisionReader implements RevisionReader {
   readonly root: string;
   private ready: Promise<void> | undefined;
   private batch: CatFileBatch | undefined;
+  private readonly commits = new Set<string>();
+  private readonly changes = new Map<string, Promise<string[]>>();
 
   constructor(root: string) {
     this.root = resolve(root);
   }
 
   async resolve(ref: string): Promise<string> {
+    // A full commit id names the same commit for the life of the process: ask git once.
+    if (FULL_SHA.test(ref) && this.commits.has(ref)) return ref;
     const sha = await this.tryResolve(ref);
+    if (sha !== undefined) this.commits.add(sha);
     if (sha === undefined) {
       throw problem(`\`${ref}\``, `no such revision in ${this.root}`, "Check the name with `git branch -a`.");
     }
@@ -44,7 +50,15 @@ export class GitRevisionReader implements RevisionReader {
     const from = await this.resolve(base);
     if (head !== WORKTREE) {
       const to = await this.resolve(head);
-      return sortedUnique(await this.gitPaths([...DIFF, from, to, "--", ...SCOPE]));
+      // Two commits differ the same way every time they are compared.
+      const key = `${from}..${to}`;
+      let paths = this.changes.get(key);
+      if (!paths) {
+        paths = this.gitPaths([...DIFF, from, to, "--", ...SCOPE]).then(sortedUnique);
+        this.changes.set(key, paths);
+        paths.catch(() => this.changes.delete(key));
+      }
+      return [...(await paths)];
     }
     const [tracked, untracked] = await Promise.all([
       this.gitPaths([...DIFF, from, "--", ...SCOPE]),
@@ -77,6 +91,26 @@ export class GitRevisionReader implements RevisionReader {
     const sha = await this.resolve(revision);
     if (!this.batch || this.batch.stopped) this.batch = new CatFileBatch(this.root);
     return toMap(unique, await this.batch.read(unique.map((path) => `${sha}:${path}`)));
+  }
+
+  async grep(revision: Revision, needles: readonly string[], prefix: string): Promise<string[]> {
+    this.assertInside(prefix);
+    if (needles.length === 0) return [];
+    const folder = prefix.replace(/\/+$/, "");
+    const where = revision === WORKTREE ? ["--untracked"] : [await this.resolve(revision)];
+    const patterns = needles.flatMap((needle) => ["-e", needle]);
+    const args = ["grep", "-l", "-z", "-F", "-i", "--no-color", ...patterns, ...where, "--", folder];
+    await this.ensureRepo();
+    const result = await runGit(this.root, args);
+    // Exit code 1 means no file matched.
+    if (result.code === 1 && result.stderr === "") return [];
+    if (result.code !== 0) throw this.gitFailure("grep", result.stderr);
+    const strip = revision === WORKTREE ? 0 : where[0]!.length + 1;
+    const paths = result.stdout
+      .toString("utf8")
+      .split("\0")
+      .filter((p) => p !== "");
+    return sortedUnique(paths.map((path) => path.slice(strip)));
   }
 
   async log(options: {

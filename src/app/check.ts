@@ -30,8 +30,7 @@ import type {
 } from "../core/ports.js";
 import { classifyPath } from "../core/tree/layout.js";
 import { diffResolved, readConfigAt } from "./diff.js";
-import { RevisionConfigSource } from "./revision-source.js";
-import { validateRepository } from "./validate.js";
+import { validateChange } from "./validate-change.js";
 
 export interface CheckOptions {
   reader: RevisionReader;
@@ -64,7 +63,7 @@ export async function checkPullRequest(options: CheckOptions): Promise<CheckResu
   const pr =
     options.pullRequest && host ? await host.getPullRequest(options.pullRequest.number) : options.pullRequest;
   const [validation, diff, reviews, commits] = await Promise.all([
-    validateRepository({ source: new RevisionConfigSource(reader, head), schemas: options.schemas }),
+    validateChange({ reader, schemas: options.schemas, base, head }),
     diffResolved(reader, schemas, base, head),
     pr && host ? host.listReviews(pr.number) : Promise.resolve(undefined),
     pr && host
@@ -75,7 +74,7 @@ export async function checkPullRequest(options: CheckOptions): Promise<CheckResu
   // notice period or ticket patterns.
   const config = await readConfigAt(reader, base, schemas);
   const checks: GateCheck[] = [];
-  const errors = validation.problems.filter((p) => p.severity === "error");
+  const errors = validation.report.problems.filter((p) => p.severity === "error");
   checks.push({
     name: "validation",
     status: errors.length ? "fail" : "pass",
@@ -140,7 +139,7 @@ export async function checkPullRequest(options: CheckOptions): Promise<CheckResu
   });
   return {
     verdict: combine(checks, tickets, diff.report),
-    problems: validation.problems,
+    problems: validation.report.problems,
     ownership,
     config,
     ...(pr ? { pullRequest: pr } : {}),

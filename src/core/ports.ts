@@ -71,6 +71,11 @@ export interface RevisionReader {
     from?: string;
     to?: string;
   }): Promise<CommitInfo[]>;
+  /**
+   * Files under `prefix` at a revision that contain any of `needles` (fixed strings, compared
+   * without case): a cheap superset of the files that may mention a name.
+   */
+  grep?(revision: Revision, needles: readonly string[], prefix: string): Promise<string[]>;
   /** Stops any helper process. */
   close(): Promise<void>;
 }

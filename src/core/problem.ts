@@ -43,6 +43,7 @@ export function sortProblems(problems: readonly Problem[]): Problem[] {
       (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
       a.line - b.line ||
       a.column - b.column ||
-      (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+      (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) ||
+      (a.message < b.message ? -1 : a.message > b.message ? 1 : 0),
   );
 }

@@ -56,7 +56,7 @@ export async function checkCommand(args: readonly string[], io: CliIo): Promise<
   if (values.pr !== undefined && !(Number.isInteger(prNumber) && (prNumber ?? 0) > 0)) {
     throw new UsageError(`--pr must be a pull-request number, not \`${values.pr}\`.`);
   }
-  const host = codeHostFromEnv(io);
+  const host = await codeHostFromEnv(io);
   if (values.post && (!host || prNumber === undefined)) {
     throw new UsageError(
       "--post needs GITHUB_TOKEN and GITHUB_REPOSITORY, and a pull request (--pr N or --event FILE).",
@@ -88,11 +88,20 @@ export async function checkCommand(args: readonly string[], io: CliIo): Promise<
         ? `${io.env.GITHUB_SERVER_URL ?? "https://github.com"}/${io.env.GITHUB_REPOSITORY}/actions/runs/${io.env.GITHUB_RUN_ID}`
         : undefined;
     const view = { ...result, ...(runUrl ? { fullReport: runUrl } : {}) };
-    const templates = await readChangelogTemplates(root, result.config.templates);
-    const preview = result.pullRequest
-      ? await mailPreview(reader, schemas, base, head, result.pullRequest, io)
-      : "";
-    const comment = renderCheckComment(view, await readShippedTemplate("check.md.hbs"), templates, preview);
+    // The comment (changelog templates, mail preview) is rendered only when something reads it.
+    const wantsComment =
+      Boolean(values["comment-out"]) ||
+      Boolean(io.env.GITHUB_STEP_SUMMARY) ||
+      (values.post === true && host !== undefined && result.pullRequest !== undefined) ||
+      format === "markdown";
+    let comment = "";
+    if (wantsComment) {
+      const templates = await readChangelogTemplates(root, result.config.templates);
+      const preview = result.pullRequest
+        ? await mailPreview(reader, schemas, base, head, result.pullRequest, io)
+        : "";
+      comment = renderCheckComment(view, await readShippedTemplate("check.md.hbs"), templates, preview);
+    }
     if (values["comment-out"]) await writeFile(resolve(io.cwd, values["comment-out"]), comment);
     if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, `${comment}\n`);
     if (io.env.GITHUB_ACTIONS === "true" && format !== "json") {

@@ -136,12 +136,53 @@ export function patternMatches(compiled: CompiledPattern, path: string): boolean
   return compiled.regex.test(normalizePath(path));
 }
 
+/**
+ * Rule positions by the folders they are anchored to: a rule whose pattern starts with plain
+ * names (`/sites/US/AGLT2/`) can only match paths that start with them, so a file of thousands of
+ * per-site rules is not tried line by line for every path.
+ */
+interface RuleIndex {
+  byPrefix: Map<string, number[]>;
+  /** Rules that may match anywhere (globs or `**` in front). */
+  floating: number[];
+}
+
+const indexes = new WeakMap<readonly CodeownersRule[], RuleIndex>();
+
+function ruleIndex(rules: readonly CodeownersRule[]): RuleIndex {
+  let index = indexes.get(rules);
+  if (index) return index;
+  index = { byPrefix: new Map(), floating: [] };
+  rules.forEach((rule, i) => {
+    if (!rule.valid) return;
+    const prefix = literalPrefix(rule.compiled);
+    if (prefix.length === 0) {
+      index!.floating.push(i);
+      return;
+    }
+    const key = prefix.join("/");
+    const list = index!.byPrefix.get(key);
+    if (list) list.push(i);
+    else index!.byPrefix.set(key, [i]);
+  });
+  indexes.set(rules, index);
+  return index;
+}
+
 /** The rule GitHub applies to a path: the last valid rule that matches it, or undefined. */
 export function lastMatch(path: string, rules: readonly CodeownersRule[]): CodeownersRule | undefined {
   const normalized = normalizePath(path);
-  for (let i = rules.length - 1; i >= 0; i--) {
+  const index = ruleIndex(rules);
+  const candidates = [...index.floating];
+  const parts = normalized.split("/");
+  for (let n = 1; n <= parts.length; n++) {
+    const list = index.byPrefix.get(parts.slice(0, n).join("/"));
+    if (list) candidates.push(...list);
+  }
+  candidates.sort((a, b) => b - a);
+  for (const i of candidates) {
     const rule = rules[i]!;
-    if (rule.valid && rule.compiled.regex.test(normalized)) return rule;
+    if (rule.compiled.regex.test(normalized)) return rule;
   }
   return undefined;
 }

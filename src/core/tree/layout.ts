@@ -1,6 +1,8 @@
 /** The 12 ATLAS clouds, the only folder names allowed directly under `sites/`. */
 export const CLOUDS = ["CA", "CERN", "DE", "ES", "FR", "IT", "ND", "NL", "RU", "TW", "UK", "US"] as const;
 
+const CLOUD_SET: ReadonlySet<string> = new Set(CLOUDS);
+
 export const SITES_DIR = "sites";
 export const CONFIG_FILE = "siteops.config.yaml";
 
@@ -16,7 +18,13 @@ export type LayoutEntry =
  * `sites/<CLOUD>/cloud.yaml`, `sites/<CLOUD>/<SITE>/site.yaml`, `sites/<CLOUD>/<SITE>/queues/<PQ>.yaml`.
  */
 export function classifyPath(path: string): LayoutEntry {
+  // The common case first, without regular expressions: trees hold thousands of queue files.
   const parts = path.split("/");
+  if (parts.length === 5 && parts[0] === SITES_DIR && parts[3] === "queues" && CLOUD_SET.has(parts[1]!)) {
+    const file = parts[4]!;
+    if (file.endsWith(".yaml") && file.length > 5 && parts[2] !== "")
+      return { kind: "queue", cloud: parts[1]!, site: parts[2]!, queue: file.slice(0, -5) };
+  }
   if (parts[0] !== SITES_DIR) return { kind: "unexpected", message: "it is outside sites/" };
   const rest = parts.slice(1);
   const last = rest.at(-1) ?? "";

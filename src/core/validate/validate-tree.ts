@@ -27,6 +27,27 @@ export interface TreeInput {
   parser?: "fast" | "careful";
   /** Called after each file is checked; lets a terminal show progress. */
   onProgress?: (done: number, total: number) => void;
+  /** Set when `files` is only the part of a tree a change can affect (see `scope.ts`). */
+  scope?: TreeScope;
+}
+
+/**
+ * What a partial validation needs to know about the rest of the tree: `files` then hold the files
+ * to report on plus the files they refer to, and only problems in `report` files are reported.
+ */
+export interface TreeScope {
+  /** Every path under `sites/` of the whole tree, and the cloud and site folders they are in. */
+  paths: ReadonlySet<string>;
+  cloudFolders: ReadonlySet<string>;
+  /** `<CLOUD>/<SITE>`. */
+  siteFolders: ReadonlySet<string>;
+  /**
+   * Every queue file of the whole tree with its name as the file name gives it; for "did you
+   * mean" suggestions, files that were read are named by their content instead.
+   */
+  queueFiles: readonly { path: string; name: string }[];
+  /** The files whose problems are reported; the other files are context. */
+  report: ReadonlySet<string>;
 }
 
 export interface Counts {
@@ -110,14 +131,41 @@ export function validateTree(
       });
     }
   }
-  problems.push(...missingContainers(input.files, cloudFolders, siteFolders));
+  const scope = input.scope;
+  problems.push(
+    ...(scope
+      ? missingContainers(scope.paths, scope.cloudFolders, scope.siteFolders)
+      : missingContainers(new Set(input.files.map((f) => f.path)), cloudFolders, siteFolders)),
+  );
   const settings = {
     himemMbPerCore: config.himemMbPerCore,
     inheritable: inheritableFields(input.schemas.queue),
   };
-  for (const rule of rules) problems.push(...rule({ tree, settings }));
-  const sorted = sortProblems(problems);
+  const context = {
+    tree,
+    settings,
+    ...(scope ? { queueNames: wholeTreeQueueNames(scope, tree, byPath) } : {}),
+  };
+  for (const rule of rules) problems.push(...rule(context));
+  // Context files are read only to answer questions about the reported ones.
+  const inScope = (p: Problem) => !scope || !byPath.has(p.file) || scope.report.has(p.file);
+  const sorted = sortProblems(problems.filter(inScope));
   return { valid: !sorted.some((p) => p.severity === "error"), counts, problems: sorted, tree, config };
+}
+
+/** Queue names as a full validation would see them: read files by content, the others by file name. */
+function wholeTreeQueueNames(
+  scope: TreeScope,
+  tree: ConfigTree,
+  files: ReadonlyMap<string, SourceFile>,
+): string[] {
+  const read = new Map(tree.queues.map((q) => [q.file, q.data.name]));
+  const names = new Set<string>();
+  for (const { path, name } of scope.queueFiles) {
+    if (!files.has(path)) names.add(name);
+    else if (read.has(path)) names.add(read.get(path)!);
+  }
+  return [...names];
 }
 
 /** Fields without which a file cannot be placed in the tree at all. */
@@ -248,8 +296,11 @@ function loadConfig(
 }
 
 /** Every cloud folder needs its cloud.yaml and every site folder its site.yaml: they carry owners and contacts. */
-function missingContainers(files: readonly SourceFile[], clouds: Set<string>, sites: Set<string>): Problem[] {
-  const present = new Set(files.map((f) => f.path));
+function missingContainers(
+  present: ReadonlySet<string>,
+  clouds: ReadonlySet<string>,
+  sites: ReadonlySet<string>,
+): Problem[] {
   const problems: Problem[] = [];
   for (const cloud of [...clouds].sort()) {
     const path = `sites/${cloud}/cloud.yaml`;

@@ -11,6 +11,11 @@ export interface RuleSettings {
 export interface RuleContext {
   tree: ConfigTree;
   settings: RuleSettings;
+  /**
+   * Every queue name of the whole tree, when `tree` holds only part of it (a pull request's
+   * changed files and what they refer to); suggestions are drawn from it.
+   */
+  queueNames?: readonly string[];
 }
 
 /** A cross-object check: everything JSON Schema cannot say about one file alone. */

@@ -32,9 +32,9 @@ export const knownEndpoints: Rule = ({ tree }) => {
 };
 
 /** A parent must be an existing (virtual) queue: PanDA groups its children under it. */
-export const knownParents: Rule = ({ tree }) => {
+export const knownParents: Rule = ({ tree, queueNames }) => {
   const byName = new Map(tree.queues.map((q) => [q.data.name, q]));
-  const names = [...byName.keys()];
+  const names = queueNames ?? [...byName.keys()];
   const problems: Problem[] = [];
   for (const queue of tree.queues) {
     const parentName = queue.data.parent;

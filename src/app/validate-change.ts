@@ -1,0 +1,148 @@
+import { readYaml } from "../core/load/read-yaml.js";
+import type { SourceFile } from "../core/model.js";
+import type { Revision, RevisionReader, SchemaSource } from "../core/ports.js";
+import { CONFIG_FILE, classifyPath, SITES_DIR } from "../core/tree/layout.js";
+import { createSchemaValidator } from "../core/validate/schema-validator.js";
+import {
+  endpointNames,
+  type ParsedFiles,
+  queueContext,
+  scopeSeeds,
+  TreeIndex,
+} from "../core/validate/scope.js";
+import { type TreeReport, validateTree } from "../core/validate/validate-tree.js";
+import { RevisionConfigSource } from "./revision-source.js";
+import { validateRepository } from "./validate.js";
+
+export interface ChangeValidation {
+  report: TreeReport;
+  /** `scoped` read only what the change can affect; `full` read the whole tree. */
+  mode: "scoped" | "full";
+  /** Files whose problems are reported (all files, when full). */
+  reported: number;
+  /** Files read. */
+  read: number;
+}
+
+/**
+ * Validates the head of a change as far as the change can affect it (see `core/validate/scope.ts`):
+ * the result equals a full validation of the head on every file it reports on. A change to the
+ * configuration, or a reader that cannot search, means the whole tree is validated.
+ */
+export async function validateChange(options: {
+  reader: RevisionReader;
+  schemas: SchemaSource;
+  base: Revision;
+  head: Revision;
+}): Promise<ChangeValidation> {
+  const { reader, base, head } = options;
+  const changed = await reader.changedPaths(base, head);
+  if (!reader.grep || changed.includes(CONFIG_FILE)) {
+    const report = await validateRepository({
+      source: new RevisionConfigSource(reader, head),
+      schemas: options.schemas,
+    });
+    const total = report.counts.clouds + report.counts.sites + report.counts.queues;
+    return { report, mode: "full", reported: total, read: total };
+  }
+  const grep = reader.grep.bind(reader);
+  const [schemas, precompiled, listing, configBytes, baseBytes, headBytes] = await Promise.all([
+    options.schemas.readSchemas(),
+    options.schemas.readPrecompiled?.(),
+    reader.listFiles(head, `${SITES_DIR}/`),
+    reader.readFiles(head, [CONFIG_FILE]),
+    reader.readFiles(base, changed),
+    reader.readFiles(head, changed),
+  ]);
+  const index = new TreeIndex(listing);
+  const contents = new Map(headBytes);
+  const parsed = new Map<string, Record<string, unknown> | undefined>();
+  const parse = (path: string) => {
+    if (!parsed.has(path)) {
+      const bytes = contents.get(path);
+      parsed.set(path, bytes ? readYaml(path, bytes, { maxBytes: Number.MAX_SAFE_INTEGER }).data : undefined);
+    }
+    return parsed.get(path);
+  };
+  const seeds = scopeSeeds({
+    changed,
+    index,
+    base: parseAll(baseBytes),
+    head: new Map(changed.flatMap((path) => (contents.has(path) ? [[path, parse(path) ?? {}]] : []))),
+  });
+  const report = seeds.report;
+  const [referrers, clashes] = await Promise.all([
+    grep(head, seeds.queueNeedles, SITES_DIR),
+    grep(head, seeds.siteNeedles, SITES_DIR),
+  ]);
+  for (const path of referrers) if (classifyPath(path).kind === "queue") report.add(path);
+  for (const path of clashes) if (classifyPath(path).kind === "site") report.add(path);
+  const read = async (paths: Iterable<string>) => {
+    const missing = [...paths].filter((path) => !contents.has(path));
+    for (const [path, bytes] of await reader.readFiles(head, missing)) contents.set(path, bytes);
+  };
+  await read(report);
+  // The rules of a reported queue read its site, its parent and the sites of its endpoints.
+  const context = new Set<string>();
+  const endpoints = new Set<string>();
+  for (const path of report) {
+    const needs = queueContext(index, path, parse(path));
+    for (const file of needs.files) context.add(file);
+    for (const name of needs.endpoints) endpoints.add(name);
+  }
+  await read(context);
+  let unresolved = unresolvedEndpoints(endpoints, [...report, ...context], parse);
+  if (unresolved.length) {
+    const declaring = await grep(head, unresolved, SITES_DIR);
+    for (const path of declaring) if (classifyPath(path).kind === "site") context.add(path);
+    await read(context);
+    unresolved = unresolvedEndpoints(unresolved, context, parse);
+    // An unknown endpoint is reported with the closest declared name: that needs every site.
+    if (unresolved.length) for (const path of index.allSiteFiles()) context.add(path);
+    await read(context);
+  }
+  const files: SourceFile[] = [...new Set([...report, ...context])]
+    .filter((path) => contents.has(path))
+    .sort()
+    .map((path) => ({ path, bytes: contents.get(path)! }));
+  const configBody = configBytes.get(CONFIG_FILE);
+  const validator = createSchemaValidator(schemas, precompiled);
+  const result = validateTree(
+    {
+      files,
+      readProblems: [],
+      configFile: configBody ? { path: CONFIG_FILE, bytes: configBody } : undefined,
+      schemas,
+      scope: {
+        paths: index.paths,
+        cloudFolders: index.cloudFolders,
+        siteFolders: index.siteFolders,
+        queueFiles: index.queueFiles,
+        report,
+      },
+    },
+    validator,
+  );
+  return { report: result, mode: "scoped", reported: report.size, read: files.length };
+}
+
+function parseAll(files: ReadonlyMap<string, Uint8Array>): ParsedFiles {
+  const out = new Map<string, Record<string, unknown>>();
+  for (const [path, bytes] of files) {
+    const data = readYaml(path, bytes, { maxBytes: Number.MAX_SAFE_INTEGER }).data;
+    if (data) out.set(path, data);
+  }
+  return out;
+}
+
+function unresolvedEndpoints(
+  names: Iterable<string>,
+  sitePaths: Iterable<string>,
+  parse: (path: string) => Record<string, unknown> | undefined,
+): string[] {
+  const declared = new Set<string>();
+  for (const path of sitePaths) {
+    if (classifyPath(path).kind === "site") for (const name of endpointNames(parse(path))) declared.add(name);
+  }
+  return [...names].filter((name) => !declared.has(name));
+}

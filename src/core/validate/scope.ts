@@ -1,0 +1,193 @@
+import { classifyPath } from "../tree/layout.js";
+
+/**
+ * Which files a change can give problems, and which files answer their questions: a pull
+ * request is judged from what it changed plus a cheap index of what it refers to, so its check
+ * does not grow with the tree.
+ *
+ * The result equals a full validation on every file it reports on, and any other file can only
+ * carry problems it already had before the change:
+ * - a changed file is reported on, and so is every queue of a changed site (inherited defaults);
+ * - files that may now clash with a changed name (same name without case) are reported on;
+ * - queues that may refer to a queue that disappeared or stopped being virtual, and queues that
+ *   may use a DDM endpoint that disappeared, are reported on: the caller finds them with a text
+ *   search for the names (`needles`), a superset the rules then judge exactly;
+ * - the context of every reported queue is read with it: its site, its parent, and the sites that
+ *   may declare its endpoints (by the `<SITE>_<TOKEN>` prefix, else by text search, else all).
+ */
+
+/** File names of the whole tree, indexed; in a valid tree file and folder names are the object names. */
+export class TreeIndex {
+  readonly paths: ReadonlySet<string>;
+  /** Queue files with their file base names, in tree order. */
+  readonly queueFiles: { path: string; name: string }[] = [];
+  readonly cloudFolders = new Set<string>();
+  /** `<CLOUD>/<SITE>` of every folder holding a site.yaml or queues. */
+  readonly siteFolders = new Set<string>();
+  private readonly queuesByLowerName = new Map<string, string[]>();
+  private readonly siteFileByName = new Map<string, string>();
+  private readonly sitesByLowerName = new Map<string, string[]>();
+  private readonly queuesBySiteFolder = new Map<string, string[]>();
+
+  constructor(paths: readonly string[]) {
+    this.paths = new Set(paths);
+    for (const path of paths) {
+      const entry = classifyPath(path);
+      if (entry.kind === "documentation" || entry.kind === "unexpected") continue;
+      this.cloudFolders.add(entry.cloud);
+      if (entry.kind !== "cloud") this.siteFolders.add(`${entry.cloud}/${entry.site}`);
+      if (entry.kind === "queue") {
+        this.queueFiles.push({ path, name: entry.queue });
+        push(this.queuesByLowerName, entry.queue.toLowerCase(), path);
+        push(this.queuesBySiteFolder, `${entry.cloud}/${entry.site}`, path);
+      } else if (entry.kind === "site") {
+        if (!this.siteFileByName.has(entry.site)) this.siteFileByName.set(entry.site, path);
+        push(this.sitesByLowerName, entry.site.toLowerCase(), path);
+      }
+    }
+  }
+
+  /** Queue files whose name equals `name` without regard to case. */
+  queuesNamedLike(name: string): readonly string[] {
+    return this.queuesByLowerName.get(name.toLowerCase()) ?? [];
+  }
+
+  /** The queue file named exactly `name`, if any. */
+  queueFile(name: string): string | undefined {
+    return this.queuesNamedLike(name).find((path) => path.endsWith(`/queues/${name}.yaml`));
+  }
+
+  sitesNamedLike(name: string): readonly string[] {
+    return this.sitesByLowerName.get(name.toLowerCase()) ?? [];
+  }
+
+  siteFile(name: string): string | undefined {
+    return this.siteFileByName.get(name);
+  }
+
+  allSiteFiles(): string[] {
+    return [...this.sitesByLowerName.values()].flat();
+  }
+
+  queuesOfSiteFolder(cloud: string, site: string): readonly string[] {
+    return this.queuesBySiteFolder.get(`${cloud}/${site}`) ?? [];
+  }
+
+  /** Site files that may declare `endpoint`: every site whose name plus `_` starts it. */
+  endpointSiteCandidates(endpoint: string): string[] {
+    const found: string[] = [];
+    for (let i = endpoint.indexOf("_"); i > 0; i = endpoint.indexOf("_", i + 1)) {
+      const file = this.siteFileByName.get(endpoint.slice(0, i));
+      if (file) found.push(file);
+    }
+    return found;
+  }
+}
+
+type Data = Readonly<Record<string, unknown>>;
+
+/** Parsed data of changed files at one side of the change (files that did not parse are absent). */
+export type ParsedFiles = ReadonlyMap<string, Data>;
+
+export interface ScopeSeeds {
+  /** Files to report on, before the text searches. */
+  report: Set<string>;
+  /** Names to look for in queue files: queues that may now point at something gone. */
+  queueNeedles: string[];
+  /** Names to look for in site files: DDM endpoints that may now be declared twice. */
+  siteNeedles: string[];
+}
+
+/** The files a change reports on directly, and what to search for to find the others. */
+export function scopeSeeds(input: {
+  changed: readonly string[];
+  index: TreeIndex;
+  base: ParsedFiles;
+  head: ParsedFiles;
+}): ScopeSeeds {
+  const { index, base, head } = input;
+  const present = index.paths;
+  const report = new Set<string>();
+  const queueNeedles = new Set<string>();
+  const siteNeedles = new Set<string>();
+  for (const path of input.changed) {
+    if (!path.startsWith("sites/")) continue;
+    const entry = classifyPath(path);
+    if (present.has(path)) report.add(path);
+    const before = base.get(path);
+    const after = head.get(path);
+    if (entry.kind === "site") {
+      for (const queue of index.queuesOfSiteFolder(entry.cloud, entry.site)) report.add(queue);
+      for (const name of [entry.site, str(after?.name)]) {
+        if (name) for (const site of index.sitesNamedLike(name)) report.add(site);
+      }
+      const kept = new Set(endpointNames(after));
+      for (const name of endpointNames(before)) if (!kept.has(name)) queueNeedles.add(name);
+      const had = new Set(endpointNames(before));
+      for (const name of kept) if (!had.has(name)) siteNeedles.add(name);
+    } else if (entry.kind === "queue") {
+      for (const name of [entry.queue, str(after?.name)]) {
+        if (name) for (const queue of index.queuesNamedLike(name)) report.add(queue);
+      }
+      const name = str(before?.name);
+      const stillThere = name !== undefined && str(after?.name) === name;
+      if (name && (!stillThere || (before?.is_virtual === true) !== (after?.is_virtual === true)))
+        queueNeedles.add(name);
+    }
+  }
+  return { report, queueNeedles: [...queueNeedles].sort(), siteNeedles: [...siteNeedles].sort() };
+}
+
+/** Files a reported queue's rules read: its site, its parent, the sites that may declare its endpoints. */
+export function queueContext(
+  index: TreeIndex,
+  path: string,
+  data: Data | undefined,
+): { files: string[]; endpoints: string[] } {
+  const entry = classifyPath(path);
+  const files: string[] = [];
+  if (entry.kind !== "queue") return { files, endpoints: [] };
+  files.push(`sites/${entry.cloud}/${entry.site}/site.yaml`);
+  const site = str(data?.atlas_site);
+  const declared = site ? index.siteFile(site) : undefined;
+  if (declared) files.push(declared);
+  const parent = str(data?.parent);
+  const parentFile = parent ? index.queueFile(parent) : undefined;
+  if (parentFile) files.push(parentFile);
+  const endpoints = referencedEndpoints(data);
+  for (const endpoint of endpoints) files.push(...index.endpointSiteCandidates(endpoint));
+  return { files, endpoints };
+}
+
+/** Endpoint names a queue's `astorages` refer to. */
+export function referencedEndpoints(data: Data | undefined): string[] {
+  const astorages = data?.astorages;
+  if (!astorages || typeof astorages !== "object" || Array.isArray(astorages)) return [];
+  const names: string[] = [];
+  for (const list of Object.values(astorages as Record<string, unknown>)) {
+    if (Array.isArray(list)) for (const name of list) if (typeof name === "string") names.push(name);
+  }
+  return names;
+}
+
+/** Endpoint names a site declares. */
+export function endpointNames(data: Data | undefined): string[] {
+  const list = data?.ddmendpoints;
+  if (!Array.isArray(list)) return [];
+  const names: string[] = [];
+  for (const item of list) {
+    const name = (item as { name?: unknown } | null)?.name;
+    if (typeof name === "string") names.push(name);
+  }
+  return names;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+function push(map: Map<string, string[]>, key: string, value: string): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
