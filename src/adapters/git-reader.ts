@@ -271,7 +271,10 @@ function isUnder(path: string, folder: string | undefined): boolean {
 }
 
 function sortedUnique(paths: readonly string[]): string[] {
-  return [...new Set(paths)].sort();
+  // git lists most paths in order already; checking is cheaper than sorting thousands.
+  let ordered = true;
+  for (let i = 1; i < paths.length && ordered; i++) ordered = paths[i - 1]! < paths[i]!;
+  return ordered ? [...paths] : [...new Set(paths)].sort();
 }
 
 function firstLine(text: string): string {

@@ -97,7 +97,16 @@ export function compilePattern(pattern: string): CompiledPattern {
   // No slash except a trailing one: the pattern matches at any depth (like a leading `**/`).
   const anchored = leadingSlash || end - start > 1;
   if (!anchored && segments[0]?.kind !== "globstar") segments = [{ kind: "globstar" }, ...segments];
-  return { source: pattern, segments, regex: buildRegex(segments) };
+  // Built on first use: a CODEOWNERS file of thousands of rules is mostly looked up by folder.
+  let regex: RegExp | undefined;
+  return {
+    source: pattern,
+    segments,
+    get regex() {
+      regex ??= buildRegex(segments);
+      return regex;
+    },
+  };
 }
 
 function buildRegex(segments: readonly Segment[]): RegExp {

@@ -13,18 +13,28 @@ export type LayoutEntry =
   | { kind: "documentation" }
   | { kind: "unexpected"; message: string };
 
+/** `sites/<CLOUD>/<SITE>/queues/<PQ>.yaml` with a known cloud and non-empty names, else undefined. */
+function classifyQueuePath(path: string): LayoutEntry | undefined {
+  if (!path.startsWith("sites/") || !path.endsWith(".yaml")) return undefined;
+  const cloudEnd = path.indexOf("/", 6);
+  const siteEnd = cloudEnd < 0 ? -1 : path.indexOf("/", cloudEnd + 1);
+  if (siteEnd <= cloudEnd + 1 || !path.startsWith("/queues/", siteEnd)) return undefined;
+  const fileStart = siteEnd + 8;
+  if (path.indexOf("/", fileStart) >= 0 || path.length - fileStart <= 5) return undefined;
+  const cloud = path.slice(6, cloudEnd);
+  if (!CLOUD_SET.has(cloud)) return undefined;
+  return { kind: "queue", cloud, site: path.slice(cloudEnd + 1, siteEnd), queue: path.slice(fileStart, -5) };
+}
+
 /**
  * Classifies a path under `sites/` by the layout contract:
  * `sites/<CLOUD>/cloud.yaml`, `sites/<CLOUD>/<SITE>/site.yaml`, `sites/<CLOUD>/<SITE>/queues/<PQ>.yaml`.
  */
 export function classifyPath(path: string): LayoutEntry {
-  // The common case first, without regular expressions: trees hold thousands of queue files.
+  // The common case first, without splitting or regular expressions: trees hold thousands of queue files.
+  const quick = classifyQueuePath(path);
+  if (quick) return quick;
   const parts = path.split("/");
-  if (parts.length === 5 && parts[0] === SITES_DIR && parts[3] === "queues" && CLOUD_SET.has(parts[1]!)) {
-    const file = parts[4]!;
-    if (file.endsWith(".yaml") && file.length > 5 && parts[2] !== "")
-      return { kind: "queue", cloud: parts[1]!, site: parts[2]!, queue: file.slice(0, -5) };
-  }
   if (parts[0] !== SITES_DIR) return { kind: "unexpected", message: "it is outside sites/" };
   const rest = parts.slice(1);
   const last = rest.at(-1) ?? "";
