@@ -1,9 +1,9 @@
-import { constants } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { lstat, mkdir, open, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { OperationalError } from "../core/errors.js";
 import type { Problem, SourceFile } from "../core/model.js";
-import type { ConfigSource, FileWriter, TreeFiles } from "../core/ports.js";
+import type { ConfigSource, FileWriter, TreeFiles, TreeListing } from "../core/ports.js";
 import { makeProblem } from "../core/problem.js";
 import { CONFIG_FILE, SITES_DIR } from "../core/tree/layout.js";
 
@@ -42,9 +42,24 @@ export class FsConfigSource implements ConfigSource, FileWriter {
     await this.assertRoot();
     const files: SourceFile[] = [];
     const problems: Problem[] = [];
-    await this.walk(SITES_DIR, files, problems);
+    await this.walk(SITES_DIR, problems, async (path) => {
+      const read = await this.readCapped(path);
+      if ("problem" in read) problems.push(read.problem);
+      else files.push(read.file);
+    });
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { files, problems };
+  }
+
+  async listSites(): Promise<TreeListing> {
+    await this.assertRoot();
+    const paths: string[] = [];
+    const problems: Problem[] = [];
+    await this.walk(SITES_DIR, problems, async (path) => {
+      paths.push(path);
+    });
+    paths.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return { paths, problems };
   }
 
   async readConfig(): Promise<SourceFile | undefined> {
@@ -80,7 +95,11 @@ export class FsConfigSource implements ConfigSource, FileWriter {
     return target;
   }
 
-  private async walk(dir: string, files: SourceFile[], problems: Problem[]): Promise<void> {
+  private async walk(
+    dir: string,
+    problems: Problem[],
+    onFile: (path: string) => Promise<void>,
+  ): Promise<void> {
     let entries: import("node:fs").Dirent[];
     try {
       entries = await readdir(join(this.root, dir), { withFileTypes: true });
@@ -107,11 +126,9 @@ export class FsConfigSource implements ConfigSource, FileWriter {
             }),
           );
         } else if (entry.isDirectory()) {
-          await this.walk(path, files, problems);
+          await this.walk(path, problems, onFile);
         } else if (entry.isFile()) {
-          const read = await this.readCapped(path);
-          if ("problem" in read) problems.push(read.problem);
-          else files.push(read.file);
+          await onFile(path);
         } else {
           problems.push(
             makeProblem({
@@ -150,13 +167,36 @@ export class FsConfigSource implements ConfigSource, FileWriter {
         await handle.close();
       }
     } catch (error) {
-      return {
-        problem: makeProblem({
-          code: "file-unreadable",
-          file: path,
-          message: `${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Fix its permissions or replace it with a plain file.`,
-        }),
-      };
+      return { problem: unreadable(path, error) };
     }
   }
+}
+
+/**
+ * Reads one file of a tree the way `FsConfigSource` does (no links followed, capped), without
+ * waiting on the event loop: for threads that read and check files one after another.
+ */
+export function readTreeFileSync(root: string, path: string): { file: SourceFile } | { problem: Problem } {
+  try {
+    const fd = openSync(join(root, path), constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      const { size } = fstatSync(fd);
+      const length = Math.min(size, READ_CAP_BYTES + 1);
+      const bytes = new Uint8Array(length);
+      const bytesRead = readSync(fd, bytes, 0, length, 0);
+      return { file: { path, bytes: bytes.subarray(0, bytesRead), size } };
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    return { problem: unreadable(path, error) };
+  }
+}
+
+function unreadable(path: string, error: unknown): Problem {
+  return makeProblem({
+    code: "file-unreadable",
+    file: path,
+    message: `${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Fix its permissions or replace it with a plain file.`,
+  });
 }

@@ -1,6 +1,15 @@
-import type { ConfigSource, SchemaSource } from "../core/ports.js";
+import { inheritableFields } from "../core/config.js";
+import type { Problem } from "../core/model.js";
+import type { ConfigSource, FileCheckPool, SchemaSource } from "../core/ports.js";
 import { createSchemaValidator } from "../core/validate/schema-validator.js";
-import { type TreeReport, validateTree } from "../core/validate/validate-tree.js";
+import {
+  type LocalCheck,
+  loadTreeConfig,
+  type TreeReport,
+  type ValidationReport,
+  validateCheckedTree,
+  validateTree,
+} from "../core/validate/validate-tree.js";
 
 export interface ValidateOptions {
   source: ConfigSource;
@@ -35,4 +44,51 @@ export async function validateRepository(options: ValidateOptions): Promise<Tree
     },
     validator,
   );
+}
+
+/**
+ * Validates the whole tree for its problems only (no tree is returned). Given a pool that takes a
+ * tree this size, each file is read and checked on its own in the pool, and only what the
+ * cross-object rules need comes back; otherwise this is `validateRepository`.
+ */
+export async function checkRepository(
+  options: ValidateOptions & { pool?: FileCheckPool },
+): Promise<ValidationReport> {
+  const { pool, source } = options;
+  const listing =
+    pool && source.listSites && !(options.overlay && options.overlay.size > 0)
+      ? await source.listSites()
+      : undefined;
+  if (!pool || !listing || !pool.accepts(listing.paths.length)) return validateRepository(options);
+  const [schemas, configFile, precompiled] = await Promise.all([
+    options.schemas.readSchemas(),
+    source.readConfig(),
+    options.schemas.readPrecompiled?.(),
+  ]);
+  const { config, problems: configProblems } = loadTreeConfig(
+    configFile,
+    schemas,
+    createSchemaValidator(schemas, precompiled),
+  );
+  const settings = {
+    maxFileBytes: config.maxFileBytes,
+    unmanaged: config.unmanaged,
+    himemMbPerCore: config.himemMbPerCore,
+    inheritable: inheritableFields(schemas.queue),
+  };
+  const results = await pool.check(listing.paths, { schemas, settings }, options.onProgress);
+  const checks: LocalCheck[] = [];
+  const readProblems: Problem[] = [...listing.problems];
+  for (const result of results) {
+    if ("check" in result) checks.push(result.check);
+    else readProblems.push(result.problem);
+  }
+  return validateCheckedTree({
+    checks,
+    readProblems,
+    config,
+    configProblems,
+    schemas,
+    reread: (path) => pool.reread(path),
+  });
 }

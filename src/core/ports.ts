@@ -1,5 +1,6 @@
 import type { Problem, SourceFile } from "./model.js";
 import type { PrecompiledValidators, SchemaSet } from "./validate/schema-validator.js";
+import type { LocalCheck, LocalSettings } from "./validate/validate-tree.js";
 
 /** What a reader found under `sites/`: the files, and what kept others from being read. */
 export interface TreeFiles {
@@ -7,10 +8,19 @@ export interface TreeFiles {
   problems: Problem[];
 }
 
+/** The files under `sites/` by path, not read yet, and what kept others from being listed. */
+export interface TreeListing {
+  /** Sorted. */
+  paths: string[];
+  problems: Problem[];
+}
+
 /** A configuration repository as files: the working tree on disk, or (later) a git revision. */
 export interface ConfigSource {
   /** Every regular file under `sites/`, sorted by path. Never follows links or leaves the root. */
   readSites(): Promise<TreeFiles>;
+  /** The paths `readSites` would read, without reading them (sources a `FileCheckPool` can read from). */
+  listSites?(): Promise<TreeListing>;
   /** `siteops.config.yaml`, or undefined when the repository has none. */
   readConfig(): Promise<SourceFile | undefined>;
   /** One file's text, by path relative to the root. */
@@ -22,6 +32,26 @@ export interface SchemaSource {
   readSchemas(): Promise<SchemaSet>;
   /** Validators compiled from exactly these schemas at build time, when available. */
   readPrecompiled?(): Promise<PrecompiledValidators | undefined>;
+}
+
+/**
+ * Checks the files of a tree each on its own (`checkAlone`: parse, schema, one-object rules) in
+ * other threads, which read the files themselves from the same tree as the `ConfigSource`.
+ */
+export interface FileCheckPool {
+  /** Whether checking this many files here pays off (and can run at all). */
+  accepts(fileCount: number): boolean;
+  /**
+   * One result per path, in order: the check, or the problem that kept the file from being read.
+   * `onProgress` is called as files are done.
+   */
+  check(
+    paths: readonly string[],
+    setup: { schemas: SchemaSet; settings: LocalSettings },
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<({ check: LocalCheck } | { problem: Problem })[]>;
+  /** A file read again, synchronously, to locate a problem the cross-object rules found in it. */
+  reread(path: string): SourceFile | undefined;
 }
 
 /** Writes new files into the working tree (scaffolding). */

@@ -7,9 +7,9 @@ import { readYaml } from "../load/read-yaml.js";
 import type { FileKind, Locator, Problem, SourceFile } from "../model.js";
 import { makeProblem, sortProblems } from "../problem.js";
 import { compileTicketPatterns } from "../tickets.js";
-import { CLOUDS, CONFIG_FILE, classifyPath } from "../tree/layout.js";
+import { CLOUDS, CONFIG_FILE, classifyPath, type LayoutEntry } from "../tree/layout.js";
 import type { ConfigTree } from "../tree/tree.js";
-import { rules } from "./rules/index.js";
+import { crossRuleFields, crossRules, localRules, type RuleSettings, rules } from "./rules/index.js";
 import { createSchemaValidator, type SchemaSet, type SchemaValidator } from "./schema-validator.js";
 
 export interface TreeInput {
@@ -57,12 +57,16 @@ export interface Counts {
   ddmendpoints: number;
 }
 
-export interface TreeReport {
+/** What a validation finds: problems, counts and the settings it used. */
+export interface ValidationReport {
   valid: boolean;
   counts: Counts;
   problems: Problem[];
-  tree: ConfigTree;
   config: ResolvedConfig;
+}
+
+export interface TreeReport extends ValidationReport {
+  tree: ConfigTree;
 }
 
 /** Validates a whole configuration tree: each file against its schema, then every cross-object rule. */
@@ -71,22 +75,99 @@ export function validateTree(
   validator: SchemaValidator = createSchemaValidator(input.schemas),
 ): TreeReport {
   const problems: Problem[] = [...input.readProblems];
-  const config = loadConfig(input.configFile, input.schemas, validator, problems);
-  const tree: ConfigTree = {
-    clouds: [],
-    sites: [],
-    queues: [],
-    invalidNames: { queues: new Set(), endpoints: new Set() },
+  const { config, problems: configProblems } = loadTreeConfig(input.configFile, input.schemas, validator);
+  problems.push(...configProblems);
+  const checks = input.files.map((source) => checkFile(source, config, validator, input.parser));
+  const byPath = new Map(input.files.map((f) => [f.path, f]));
+  const { tree, counts, cloudFolders, siteFolders } = collectChecks(
+    checks,
+    (path) => byPath.get(path),
+    config.maxFileBytes,
+    problems,
+    input.onProgress,
+  );
+  const scope = input.scope;
+  problems.push(
+    ...(scope
+      ? missingContainers(scope.paths, scope.cloudFolders, scope.siteFolders)
+      : missingContainers(new Set(input.files.map((f) => f.path)), cloudFolders, siteFolders)),
+  );
+  const context = {
+    tree,
+    settings: ruleSettings(config, input.schemas),
+    ...(scope ? { queueNames: wholeTreeQueueNames(scope, tree, byPath) } : {}),
   };
+  for (const rule of rules) problems.push(...rule(context));
+  // Context files are read only to answer questions about the reported ones.
+  const inScope = (p: Problem) => !scope || !byPath.has(p.file) || scope.report.has(p.file);
+  const sorted = sortProblems(problems.filter(inScope));
+  return { valid: !sorted.some((p) => p.severity === "error"), counts, problems: sorted, tree, config };
+}
+
+/** Files of a whole tree, each already checked on its own by `checkAlone` (elsewhere, e.g. in other threads). */
+export interface CheckedTreeInput {
+  /** One check per file that could be read, in path order. */
+  checks: readonly LocalCheck[];
+  /** Problems of reading the tree and its files. */
+  readProblems: readonly Problem[];
+  config: ResolvedConfig;
+  /** Problems of `siteops.config.yaml` (see `loadTreeConfig`). */
+  configProblems: readonly Problem[];
+  schemas: SchemaSet;
+  /**
+   * The file at `path` again, for a position in a problem the cross-object rules find: the checks
+   * carry only what those rules read, not the file.
+   */
+  reread: (path: string) => SourceFile | undefined;
+}
+
+/**
+ * Finishes a whole-tree validation from per-file checks: the same report as `validateTree` on
+ * the same files, without holding their data (only what the cross-object rules read).
+ */
+export function validateCheckedTree(input: CheckedTreeInput): ValidationReport {
+  const problems: Problem[] = [...input.readProblems, ...input.configProblems];
+  const { config } = input;
+  const { tree, counts, cloudFolders, siteFolders } = collectChecks(
+    input.checks,
+    input.reread,
+    config.maxFileBytes,
+    problems,
+  );
+  problems.push(...missingContainers(new Set(input.checks.map((c) => c.path)), cloudFolders, siteFolders));
+  const context = { tree, settings: ruleSettings(config, input.schemas) };
+  for (const rule of crossRules) problems.push(...rule(context));
+  const sorted = sortProblems(problems);
+  return { valid: !sorted.some((p) => p.severity === "error"), counts, problems: sorted, config };
+}
+
+function ruleSettings(config: ResolvedConfig, schemas: SchemaSet): RuleSettings {
+  return { himemMbPerCore: config.himemMbPerCore, inheritable: inheritableFields(schemas.queue) };
+}
+
+function emptyTree(): ConfigTree {
+  return { clouds: [], sites: [], queues: [], invalidNames: { queues: new Set(), endpoints: new Set() } };
+}
+
+/**
+ * Puts checked files into a tree for the rules, adding their problems to `problems`. A file's
+ * positions are computed again (from `sourceOf`) only when a rule reports a problem in it.
+ */
+function collectChecks(
+  checks: readonly FileCheck[],
+  sourceOf: (path: string) => SourceFile | undefined,
+  maxFileBytes: number,
+  problems: Problem[],
+  onProgress?: (done: number, total: number) => void,
+): { tree: ConfigTree; counts: Counts; cloudFolders: Set<string>; siteFolders: Set<string> } {
+  const tree = emptyTree();
   const counts: Counts = { clouds: 0, sites: 0, queues: 0, ddmendpoints: 0 };
   const cloudFolders = new Set<string>();
   const siteFolders = new Set<string>();
-  const total = input.files.length;
+  const total = checks.length;
   let done = 0;
-  const checks = input.files.map((source) => checkFile(source, config, validator, input.parser));
-  const byPath = new Map(input.files.map((f) => [f.path, f]));
   for (const check of checks) {
-    input.onProgress?.(++done, total);
+    onProgress?.(++done, total);
     problems.push(...check.problems);
     const entry = classifyPath(check.path);
     if (entry.kind === "documentation" || entry.kind === "unexpected") continue;
@@ -98,59 +179,51 @@ export function validateTree(
     for (const name of check.invalidNames.queues) tree.invalidNames.queues.add(name);
     for (const name of check.invalidNames.endpoints) tree.invalidNames.endpoints.add(name);
     if (!check.data) continue;
-    const source = byPath.get(check.path);
-    // Positions are computed again only when a rule reports a problem in this file.
     let located: Locator | undefined = check.locate;
     const locate: Locator = (path, target) => {
-      located ??= parseYaml(
-        check.path,
-        source?.bytes ?? new Uint8Array(),
-        { maxBytes: config.maxFileBytes },
-        source?.size,
-      ).locate;
+      if (!located) {
+        const source = sourceOf(check.path);
+        located = parseYaml(
+          check.path,
+          source?.bytes ?? new Uint8Array(),
+          { maxBytes: maxFileBytes },
+          source?.size,
+        ).locate;
+      }
       return located(path, target);
     };
-    const base = { file: check.path, locate, ...(check.pruned ? { pruned: new Set(check.pruned) } : {}) };
-    const data = check.data;
-    if (entry.kind === "cloud")
-      tree.clouds.push({ ...base, data: data as unknown as ATLASCloud, folder: entry.cloud });
-    else if (entry.kind === "site") {
-      tree.sites.push({
-        ...base,
-        data: data as unknown as ATLASSite,
-        cloudFolder: entry.cloud,
-        folder: entry.site,
-      });
-    } else {
-      tree.queues.push({
-        ...base,
-        data: data as unknown as PanDAQueue,
-        cloudFolder: entry.cloud,
-        siteFolder: entry.site,
-        fileName: entry.queue,
-      });
-    }
+    addEntry(tree, entry, check, locate);
   }
-  const scope = input.scope;
-  problems.push(
-    ...(scope
-      ? missingContainers(scope.paths, scope.cloudFolders, scope.siteFolders)
-      : missingContainers(new Set(input.files.map((f) => f.path)), cloudFolders, siteFolders)),
-  );
-  const settings = {
-    himemMbPerCore: config.himemMbPerCore,
-    inheritable: inheritableFields(input.schemas.queue),
-  };
-  const context = {
-    tree,
-    settings,
-    ...(scope ? { queueNames: wholeTreeQueueNames(scope, tree, byPath) } : {}),
-  };
-  for (const rule of rules) problems.push(...rule(context));
-  // Context files are read only to answer questions about the reported ones.
-  const inScope = (p: Problem) => !scope || !byPath.has(p.file) || scope.report.has(p.file);
-  const sorted = sortProblems(problems.filter(inScope));
-  return { valid: !sorted.some((p) => p.severity === "error"), counts, problems: sorted, tree, config };
+  return { tree, counts, cloudFolders, siteFolders };
+}
+
+/** Adds a checked file's object to the tree, where the layout says it belongs. */
+function addEntry(
+  tree: ConfigTree,
+  entry: Extract<LayoutEntry, { kind: "cloud" | "site" | "queue" }>,
+  check: { path: string; data?: Record<string, unknown>; pruned?: string[] },
+  locate: Locator,
+): void {
+  const base = { file: check.path, locate, ...(check.pruned ? { pruned: new Set(check.pruned) } : {}) };
+  const data = check.data ?? {};
+  if (entry.kind === "cloud")
+    tree.clouds.push({ ...base, data: data as unknown as ATLASCloud, folder: entry.cloud });
+  else if (entry.kind === "site") {
+    tree.sites.push({
+      ...base,
+      data: data as unknown as ATLASSite,
+      cloudFolder: entry.cloud,
+      folder: entry.site,
+    });
+  } else {
+    tree.queues.push({
+      ...base,
+      data: data as unknown as PanDAQueue,
+      cloudFolder: entry.cloud,
+      siteFolder: entry.site,
+      fileName: entry.queue,
+    });
+  }
 }
 
 /** Queue names as a full validation would see them: read files by content, the others by file name. */
@@ -247,6 +320,39 @@ export function checkFile(
   return { ...base, data, pruned: [...pruned], invalidNames };
 }
 
+/** A file checked on its own: `FileCheck` without the file, its data cut to what `crossRules` read. */
+export type LocalCheck = Omit<FileCheck, "locate">;
+
+/** What checking one file on its own needs besides the file and the schemas. */
+export interface LocalSettings extends RuleSettings {
+  maxFileBytes: number;
+  unmanaged: ReadonlyMap<string, string>;
+}
+
+/**
+ * Everything a whole-tree validation finds in one file alone: parse, schema and the rules that
+ * look at one object (`localRules`). What the other rules need travels on in `data`
+ * (`crossRuleFields`), so a caller can check files elsewhere and keep only that.
+ */
+export function checkAlone(
+  source: SourceFile,
+  settings: LocalSettings,
+  validator: SchemaValidator,
+): LocalCheck {
+  const { locate, ...check } = checkFile(source, settings, validator);
+  const entry = classifyPath(check.path);
+  if (!check.data || !locate || entry.kind === "documentation" || entry.kind === "unexpected") return check;
+  const tree = emptyTree();
+  addEntry(tree, entry, check, locate);
+  const context = {
+    tree,
+    settings: { himemMbPerCore: settings.himemMbPerCore, inheritable: settings.inheritable },
+  };
+  const problems = [...check.problems];
+  for (const rule of localRules) problems.push(...rule(context));
+  return { ...check, problems, data: crossRuleFields(entry.kind, check.data) };
+}
+
 function namesOf(kind: FileKind, data: Record<string, unknown>): { queues: string[]; endpoints: string[] } {
   const queues = kind === "queue" && typeof data.name === "string" ? [data.name] : [];
   const endpoints: string[] = [];
@@ -257,6 +363,16 @@ function namesOf(kind: FileKind, data: Record<string, unknown>): { queues: strin
     }
   }
   return { queues, endpoints };
+}
+
+/** Reads `siteops.config.yaml` (defaults when absent or invalid), with the problems it has. */
+export function loadTreeConfig(
+  file: SourceFile | undefined,
+  schemas: SchemaSet,
+  validator: SchemaValidator,
+): { config: ResolvedConfig; problems: Problem[] } {
+  const problems: Problem[] = [];
+  return { config: loadConfig(file, schemas, validator, problems), problems };
 }
 
 function loadConfig(
