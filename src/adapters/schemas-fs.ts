@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import { OperationalError } from "../core/errors.js";
 import type { FileKind } from "../core/model.js";
 import type { SchemaSource } from "../core/ports.js";
@@ -10,12 +9,13 @@ import {
   SCHEMA_FILES,
   type SchemaSet,
 } from "../core/validate/schema-validator.js";
+import { packagePath } from "./package-root.js";
 
 /** The schemas/ folder shipped next to dist/ in the siteops package. */
-export const PACKAGE_SCHEMAS_DIR = fileURLToPath(new URL("../../schemas/", import.meta.url));
+export const PACKAGE_SCHEMAS_DIR = packagePath("schemas/");
 
 /** Standalone validators written by `scripts/build-validators.mjs` during `npm run build`. */
-const PRECOMPILED = fileURLToPath(new URL("../generated/validators.cjs", import.meta.url));
+const PRECOMPILED = packagePath("dist/generated/validators.cjs");
 
 export class FsSchemaSource implements SchemaSource {
   private schemas: Promise<SchemaSet> | undefined;

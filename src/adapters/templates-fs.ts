@@ -1,11 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
 import { OperationalError } from "../core/errors.js";
 import type { ChangelogFormat, ChangelogTemplates } from "../core/render/changelog.js";
 import { validateTemplate } from "../core/render/changelog.js";
+import { packagePath } from "./package-root.js";
 
-const SHIPPED_DIR = fileURLToPath(new URL("../../templates/", import.meta.url));
+const SHIPPED_DIR = packagePath("templates/");
 const SHIPPED: Record<ChangelogFormat, string> = {
   markdown: "changelog.md.hbs",
   text: "changelog.txt.hbs",

@@ -1,3 +1,4 @@
+import { packagePath } from "../adapters/package-root.js";
 import { InternalError, OperationalError, UsageError } from "../core/errors.js";
 import { type CliIo, processIo } from "./io.js";
 
@@ -85,7 +86,7 @@ function reportFailure(error: unknown, io: CliIo): number {
 
 async function version(): Promise<string> {
   const { readFile } = await import("node:fs/promises");
-  const pkg = JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8")) as {
+  const pkg = JSON.parse(await readFile(packagePath("package.json"), "utf8")) as {
     version: string;
   };
   return pkg.version;
