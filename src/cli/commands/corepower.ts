@@ -3,7 +3,6 @@ import { FsHttpFeedSource } from "../../adapters/feeds.js";
 import { FsConfigSource } from "../../adapters/fs-source.js";
 import { FsWorktreeWriter, GitBranchPublisher } from "../../adapters/git-push.js";
 import { GitRevisionReader } from "../../adapters/git-reader.js";
-import { OctokitCodeHost } from "../../adapters/github.js";
 import { FsSchemaSource } from "../../adapters/schemas-fs.js";
 import { planRun, writeRun } from "../../app/corepower.js";
 import { runPullRequests } from "../../app/corepower-prs.js";
@@ -92,6 +91,7 @@ export async function corepowerCommand(args: readonly string[], io: CliIo): Prom
     }
     const local = await readLocalSettings(source, schemas);
     warn(local.warnings);
+    const { OctokitCodeHost } = await import("../../adapters/github.js");
     const host = new OctokitCodeHost({
       token,
       owner,

@@ -123,7 +123,7 @@ async function driftCommand(args: readonly string[], io: CliIo): Promise<number>
       "--live is required: the CRIC queue dump to compare with (a file, or an http(s) URL such as https://atlas-cric.cern.ch/api/atlas/pandaqueue/query/?json).",
     );
   }
-  const host = values.issue === true ? codeHostFromEnv(io) : undefined;
+  const host = values.issue === true ? await codeHostFromEnv(io) : undefined;
   if (values.issue === true && !host) {
     throw new UsageError(
       "--issue needs GITHUB_TOKEN (with issues: write) and GITHUB_REPOSITORY (owner/repo), as a workflow has them.",

@@ -1,10 +1,8 @@
 import { resolve } from "node:path";
 import { GitRevisionReader } from "../../adapters/git-reader.js";
 import { FsSchemaSource } from "../../adapters/schemas-fs.js";
-import { readChangelogTemplates } from "../../adapters/templates-fs.js";
 import { diffRefs } from "../../app/diff.js";
 import { UsageError } from "../../core/errors.js";
-import { GITHUB_COMMENT_LIMIT, renderChangelog } from "../../core/render/changelog.js";
 import { oneOf, parseCommandArgs } from "../args.js";
 import type { CliIo } from "../io.js";
 
@@ -40,6 +38,9 @@ export async function diffCommand(args: readonly string[], io: CliIo): Promise<n
     if (format === "json") {
       io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     } else {
+      // The template engine is loaded only for the formats rendered through it.
+      const { readChangelogTemplates } = await import("../../adapters/templates-fs.js");
+      const { GITHUB_COMMENT_LIMIT, renderChangelog } = await import("../../core/render/changelog.js");
       const templates = await readChangelogTemplates(root, config.templates);
       io.stdout(
         renderChangelog(

@@ -7,7 +7,6 @@ import { DirectoryOutbox, EmlDirectoryTransport } from "../../adapters/mail-file
 import { GitMailLedger } from "../../adapters/mail-ledger.js";
 import { readMailTemplates } from "../../adapters/mail-templates.js";
 import { FsSchemaSource } from "../../adapters/schemas-fs.js";
-import { SmtpTransport } from "../../adapters/smtp.js";
 import { readConfigAt } from "../../app/diff.js";
 import { planNotifications } from "../../app/notify.js";
 import { type DeliveryDeps, deliverMails, resendOutbox } from "../../app/notify-deliver.js";
@@ -94,7 +93,7 @@ export async function notifyCommand(
     const ledger = smtp ? new GitMailLedger(root, settings.ledgerBranch) : undefined;
     const outDir = resolve(io.cwd, values.out ?? resolve(root, "out/mail"));
     const transport = smtp
-      ? new SmtpTransport({
+      ? new (await import("../../adapters/smtp.js")).SmtpTransport({
           url: smtp.url,
           ...(smtp.user ? { user: smtp.user, password: smtp.password ?? "" } : {}),
           ...(tuning.smtpTimeoutMs
@@ -272,7 +271,7 @@ async function pullRequestOf(
   const number = Number(values.pr);
   if (!Number.isInteger(number) || number <= 0)
     throw new UsageError(`--pr must be a pull-request number, not \`${values.pr}\`.`);
-  const host = codeHostFromEnv(io);
+  const host = await codeHostFromEnv(io);
   if (!host)
     throw new UsageError(
       "--pr needs GITHUB_TOKEN and GITHUB_REPOSITORY to read the pull request; offline, use --event FILE.",
@@ -281,6 +280,6 @@ async function pullRequestOf(
 }
 
 async function pullRequestCommits(io: CliIo, number: number): Promise<string[] | undefined> {
-  const host = codeHostFromEnv(io);
+  const host = await codeHostFromEnv(io);
   return host ? (await host.listPullRequestCommits(number)).map((c) => c.message) : undefined;
 }
