@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Thin launcher: the command line lives in dist/cli (built from src/cli by `npm run build`).
+// Thin launcher: the command line lives in dist/bundle (built from src/cli by `npm run build`).
 let cli;
 try {
-  cli = await import("../dist/cli/main.js");
+  cli = await import("../dist/bundle/main.js");
 } catch (error) {
   if (error && error.code === "ERR_MODULE_NOT_FOUND") {
     process.stderr.write(
