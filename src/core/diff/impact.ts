@@ -1,4 +1,8 @@
+import { formatNumber } from "./format-number.js";
 import type { Impact } from "./model.js";
+
+// Rendering formats values with it too; it is exported from here since before it had a file of its own.
+export { formatNumber };
 
 /** The effective values PanDA computes with, for one queue in one revision. */
 export interface QueueFacts {
@@ -7,18 +11,6 @@ export interface QueueFacts {
   maxrss?: number;
   maxtime?: number;
   perCoreMemory: boolean;
-}
-
-const formats = new Map<number, Intl.NumberFormat>();
-
-/** Thousands separators, at most `maxDecimals` decimals; one formatter per precision (they are costly to build). */
-export function formatNumber(value: number, maxDecimals = 2): string {
-  let format = formats.get(maxDecimals);
-  if (!format) {
-    format = new Intl.NumberFormat("en-US", { maximumFractionDigits: maxDecimals });
-    formats.set(maxDecimals, format);
-  }
-  return format.format(value);
 }
 
 function hs06(f: QueueFacts): number | undefined {
