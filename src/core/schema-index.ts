@@ -15,6 +15,13 @@ export interface SchemaNode {
  */
 export class SchemaIndex {
   private readonly byFile: Map<string, FileKind>;
+  private readonly roots = new Map<FileKind, SchemaNode>();
+  /**
+   * Children by parent schema object. A diff asks for the same few nodes once per object and field,
+   * and resolving a `$ref` builds a new node each time; the cache also keeps the nodes it returns
+   * stable, so their children are found here too.
+   */
+  private readonly children = new WeakMap<Json, Map<string, SchemaNode | undefined>>();
 
   constructor(private readonly schemas: SchemaSet) {
     this.byFile = new Map(
@@ -23,12 +30,31 @@ export class SchemaIndex {
   }
 
   root(kind: FileKind): SchemaNode {
-    return { schema: this.schemas[kind] as Json, document: kind };
+    let node = this.roots.get(kind);
+    if (!node) {
+      node = { schema: this.schemas[kind] as Json, document: kind };
+      this.roots.set(kind, node);
+    }
+    return node;
   }
 
   /** The schema of a property (string key) or list item (number) below `node`, if the schema says. */
   child(node: SchemaNode | undefined, key: string | number): SchemaNode | undefined {
     if (!node) return undefined;
+    let known = this.children.get(node.schema);
+    if (!known) {
+      known = new Map();
+      this.children.set(node.schema, known);
+    }
+    // The document takes part in resolving `$ref`s below; a number asks for list items, not a property.
+    const id = `${node.document}\u0000${typeof key}\u0000${key}`;
+    if (known.has(id)) return known.get(id);
+    const child = this.findChild(node, key);
+    known.set(id, child);
+    return child;
+  }
+
+  private findChild(node: SchemaNode, key: string | number): SchemaNode | undefined {
     const resolved = this.resolve(node);
     const s = resolved.schema;
     if (typeof key === "number") {

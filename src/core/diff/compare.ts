@@ -15,7 +15,8 @@ export function compareFields(
   index: SchemaIndex,
 ): FieldChange[] {
   const out: FieldChange[] = [];
-  compareMaps(normalize(before, node, index), normalize(after, node, index), node, [], index, out);
+  const flat = { before: flattened(before, node, index), after: flattened(after, node, index) };
+  compareMaps(before, after, node, [], index, out, flat);
   return out;
 }
 
@@ -43,6 +44,13 @@ function join(path: Path, key: string): Path {
   return path === "" ? key : `${path}.${key}`;
 }
 
+/** Values that replace a map's own: see `flattened`. */
+type Replaced = { before: ReadonlyMap<string, unknown>; after: ReadonlyMap<string, unknown> };
+
+function valueAt(map: Record<string, unknown>, key: string, replaced?: ReadonlyMap<string, unknown>) {
+  return replaced && replaced.size > 0 && replaced.has(key) ? replaced.get(key) : map[key];
+}
+
 function compareMaps(
   before: Record<string, unknown>,
   after: Record<string, unknown>,
@@ -50,10 +58,20 @@ function compareMaps(
   path: readonly string[],
   index: SchemaIndex,
   out: FieldChange[],
+  replaced?: Replaced,
 ): void {
-  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-  for (const key of keys) {
-    compareValue(before[key], after[key], index.child(node, key), join(path.join("."), key), index, out);
+  // Most fields of a modified object are unchanged: equal values are skipped before any schema
+  // lookup, since comparing them in detail finds no change either.
+  const keys: string[] = [];
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const b = valueAt(before, key, replaced?.before);
+    const a = valueAt(after, key, replaced?.after);
+    if (b !== a && !deepEqual(b, a)) keys.push(key);
+  }
+  for (const key of keys.sort()) {
+    const b = valueAt(before, key, replaced?.before);
+    const a = valueAt(after, key, replaced?.after);
+    compareValue(b, a, index.child(node, key), join(path.join("."), key), index, out);
   }
 }
 
@@ -160,16 +178,18 @@ export function parseCatchall(text: string): Map<string, string | true> {
 
 /**
  * Brings equivalent shapes to one form before comparing: `params` (and `uconfig`) nested maps
- * become dotted keys, and the value lists of a priority map inherit its `x-order`.
+ * become dotted keys. Returned as replacement values rather than a copy of the object: copying
+ * objects with as many keys as a queue's is slow, and most fields are compared as they are.
  */
-function normalize(
+function flattened(
   data: Record<string, unknown>,
   node: SchemaNode,
   index: SchemaIndex,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...data };
+): Map<string, unknown> {
+  const out = new Map<string, unknown>();
   for (const key of ["params", "uconfig"]) {
-    if (isMap(out[key]) && index.child(node, key)) out[key] = flatten(out[key] as Record<string, unknown>);
+    const value = data[key];
+    if (isMap(value) && index.child(node, key)) out.set(key, flatten(value));
   }
   return out;
 }
@@ -215,13 +235,17 @@ function sortedCopy(list: unknown[]): string[] {
 
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b))
-    return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  // Plain loops: this runs for every field of every modified object.
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
+    return true;
+  }
   if (isMap(a) && isMap(b)) {
     const ka = Object.keys(a);
-    return (
-      ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]))
-    );
+    if (ka.length !== Object.keys(b).length) return false;
+    for (const k of ka) if (!Object.hasOwn(b, k) || !deepEqual(a[k], b[k])) return false;
+    return true;
   }
   return false;
 }

@@ -5,7 +5,7 @@ import type { SchemaSet } from "../validate/schema-validator.js";
 import { compareFields, deepEqual, listFields, parseCatchall } from "./compare.js";
 import { type QueueFacts, queueImpact } from "./impact.js";
 import type { ChangeKind, DiffReport, ObjectChange } from "./model.js";
-import { type DiffObject, readObjects } from "./objects.js";
+import { type DiffObject, type RevisionObjects, readObjects } from "./objects.js";
 
 export interface RevisionFiles {
   /** Commit id, or "worktree". */
@@ -21,38 +21,89 @@ export interface DiffInput {
   himemMbPerCore: number;
 }
 
+/** Both revisions already read into objects (see readObjects), e.g. while git was still reading files. */
+export interface ObjectsInput {
+  base: { id: string; objects: RevisionObjects };
+  head: { id: string; objects: RevisionObjects };
+  schemas: SchemaSet;
+  himemMbPerCore: number;
+}
+
+export type DiffResultWithProblems = DiffReport & { problems: RevisionObjects["problems"] };
+
+const FACT_FIELDS = ["corecount", "corepower", "maxrss", "maxtime"] as const;
+
 const KIND_ORDER: Record<ChangeKind, number> = { cloud: 0, site: 1, ddmendpoint: 2, queue: 3 };
+const KINDS: ChangeKind[] = ["cloud", "site", "ddmendpoint", "queue"];
+
+/** `localeCompare`, which is not cheap, only for strings that differ. */
+function compareText(a: string, b: string): number {
+  return a === b ? 0 : a.localeCompare(b);
+}
+
+/** The objects of a revision by kind, then name; a later object of the same name replaces an earlier one. */
+function byKindAndName(objects: readonly DiffObject[]): Map<ChangeKind, Map<string, DiffObject>> {
+  const out = new Map<ChangeKind, Map<string, DiffObject>>();
+  for (const o of objects) {
+    let named = out.get(o.kind);
+    if (!named) {
+      named = new Map();
+      out.set(o.kind, named);
+    }
+    named.set(o.name, o);
+  }
+  return out;
+}
 
 /** The semantic diff of two revisions: objects matched by name, fields compared by the schemas. */
-export function diffRevisions(
-  input: DiffInput,
-): DiffReport & { problems: ReturnType<typeof readObjects>["problems"] } {
-  const index = new Index(input.schemas);
+export function diffRevisions(input: DiffInput): DiffResultWithProblems {
   const base = readObjects(input.base.files);
-  const head = readObjects(input.head.files);
+  const head = readObjects(input.head.files, base);
+  return diffObjects({
+    base: { id: input.base.id, objects: base },
+    head: { id: input.head.id, objects: head },
+    schemas: input.schemas,
+    himemMbPerCore: input.himemMbPerCore,
+  });
+}
+
+/** The semantic diff of two revisions whose files are already read into objects. */
+export function diffObjects(input: ObjectsInput): DiffResultWithProblems {
+  const index = new Index(input.schemas);
+  const base = input.base.objects;
+  const head = input.head.objects;
   const inheritable = inheritableFields(input.schemas.queue);
-  const key = (o: DiffObject) => `${o.kind}\u0000${o.name}`;
-  const before = new Map(base.objects.map((o) => [key(o), o]));
-  const after = new Map(head.objects.map((o) => [key(o), o]));
+  const before = byKindAndName(base.objects);
+  const after = byKindAndName(head.objects);
   const context = {
     index,
     inheritable,
     himem: input.himemMbPerCore,
-    base: base.objects,
-    head: head.objects,
+    base: indexRevision(base.objects),
+    head: indexRevision(head.objects),
     unreadable: { base: base.unreadable, head: head.unreadable },
   };
+  // Kind by kind, in report order: the sort below then finds runs already in order.
   const changes: ObjectChange[] = [];
-  for (const id of [...new Set([...before.keys(), ...after.keys()])]) {
-    const change = describe(before.get(id), after.get(id), context);
-    if (change) changes.push(change);
+  for (const kind of KINDS) {
+    const b = before.get(kind) ?? new Map<string, DiffObject>();
+    const a = after.get(kind) ?? new Map<string, DiffObject>();
+    for (const [name, object] of b) {
+      const change = describe(object, a.get(name), context);
+      if (change) changes.push(change);
+    }
+    for (const [name, object] of a) {
+      if (b.has(name)) continue;
+      const change = describe(undefined, object, context);
+      if (change) changes.push(change);
+    }
   }
   changes.sort(
     (a, b) =>
       KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
-      a.cloud.localeCompare(b.cloud) ||
-      (a.site ?? "").localeCompare(b.site ?? "") ||
-      a.name.localeCompare(b.name),
+      compareText(a.cloud, b.cloud) ||
+      compareText(a.site ?? "", b.site ?? "") ||
+      compareText(a.name, b.name),
   );
   return {
     base: input.base.id,
@@ -66,9 +117,31 @@ interface Context {
   index: SchemaIndex;
   inheritable: string[];
   himem: number;
-  base: DiffObject[];
-  head: DiffObject[];
+  base: RevisionIndex;
+  head: RevisionIndex;
   unreadable: { base: ReadonlySet<string>; head: ReadonlySet<string> };
+}
+
+/** The objects of one revision by name: a diff of hundreds of queues must not scan all objects per queue. */
+interface RevisionIndex {
+  /** The first site object of each name, as a scan in file order would find it. */
+  sites: Map<string, DiffObject>;
+  /** The queues of each site, in file order. */
+  queuesBySite: Map<string, DiffObject[]>;
+}
+
+function indexRevision(objects: readonly DiffObject[]): RevisionIndex {
+  const sites = new Map<string, DiffObject>();
+  const queuesBySite = new Map<string, DiffObject[]>();
+  for (const o of objects) {
+    if (o.kind === "site" && !sites.has(o.name)) sites.set(o.name, o);
+    if (o.kind === "queue" && o.site !== undefined) {
+      const queues = queuesBySite.get(o.site);
+      if (queues) queues.push(o);
+      else queuesBySite.set(o.site, [o]);
+    }
+  }
+  return { sites, queuesBySite };
 }
 
 function schemaNode(kind: ChangeKind, index: SchemaIndex): SchemaNode {
@@ -81,6 +154,8 @@ function describe(
   a: DiffObject | undefined,
   ctx: Context,
 ): ObjectChange | undefined {
+  // A file that is the same in both revisions yields the very same objects (see readObjects).
+  if (a === b) return undefined;
   const current = (a ?? b)!;
   const node = schemaNode(current.kind, ctx.index);
   const identity = {
@@ -126,10 +201,8 @@ function addInheritance(change: ObjectChange, b: DiffObject, a: DiffObject, ctx:
   const affected: string[] = [];
   const unaffected: string[] = [];
   const impact = [];
-  const queuesBefore = new Map(
-    ctx.base.filter((o) => o.kind === "queue" && o.site === b.name).map((o) => [o.name, o]),
-  );
-  for (const queue of ctx.head.filter((o) => o.kind === "queue" && o.site === a.name)) {
+  const queuesBefore = new Map((ctx.base.queuesBySite.get(b.name) ?? []).map((o) => [o.name, o]));
+  for (const queue of ctx.head.queuesBySite.get(a.name) ?? []) {
     const overrides = changedDefaults.every((field) => queue.data[field] !== undefined);
     if (overrides) {
       unaffected.push(queue.name);
@@ -161,25 +234,17 @@ function defaultsOf(site: DiffObject | undefined): Record<string, unknown> {
   return defaults !== null && typeof defaults === "object" ? (defaults as Record<string, unknown>) : {};
 }
 
-function facts(queue: DiffObject, revision: DiffObject[], inheritable: string[]): QueueFacts {
-  const site = revision.find((o) => o.kind === "site" && o.name === queue.site);
+/** The effective values of a queue: its own, else its site's default for an inheritable field. */
+function facts(queue: DiffObject, revision: RevisionIndex, inheritable: string[]): QueueFacts {
+  const site = queue.site === undefined ? undefined : revision.sites.get(queue.site);
   const defaults = defaultsOf(site);
-  const value = (field: string): number | undefined => {
-    const own = queue.data[field];
-    const inherited = inheritable.includes(field) ? defaults[field] : undefined;
-    const v = own ?? inherited;
-    return typeof v === "number" ? v : undefined;
+  const catchall = queue.data.catchall;
+  const out: QueueFacts = {
+    perCoreMemory: typeof catchall === "string" && parseCatchall(catchall).has("per_core_attr"),
   };
-  const catchall = typeof queue.data.catchall === "string" ? parseCatchall(queue.data.catchall) : new Map();
-  return {
-    ...optional("corecount", value("corecount")),
-    ...optional("corepower", value("corepower")),
-    ...optional("maxrss", value("maxrss")),
-    ...optional("maxtime", value("maxtime")),
-    perCoreMemory: catchall.has("per_core_attr"),
-  };
-}
-
-function optional<K extends string>(key: K, value: number | undefined): { [P in K]?: number } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: number };
+  for (const field of FACT_FIELDS) {
+    const v = queue.data[field] ?? (inheritable.includes(field) ? defaults[field] : undefined);
+    if (typeof v === "number") out[field] = v;
+  }
+  return out;
 }
