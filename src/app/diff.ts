@@ -1,7 +1,8 @@
 import { type ResolvedConfig, resolveConfig } from "../core/config.js";
-import { diffRevisions } from "../core/diff/diff-trees.js";
+import { diffObjects } from "../core/diff/diff-trees.js";
 import type { DiffReport } from "../core/diff/model.js";
-import { parseYaml } from "../core/load/parse-yaml.js";
+import { collectObjects, type FileObjects, readFileObjects } from "../core/diff/objects.js";
+import { readYaml } from "../core/load/read-yaml.js";
 import type { Problem } from "../core/model.js";
 import { type Revision, type RevisionReader, type SchemaSource, WORKTREE } from "../core/ports.js";
 import { CONFIG_FILE, classifyPath } from "../core/tree/layout.js";
@@ -28,9 +29,16 @@ export interface DiffResult {
  */
 export async function diffRefs(options: DiffOptions): Promise<DiffResult> {
   const { reader } = options;
-  const schemas = await options.schemas.readSchemas();
-  const base = await reader.resolve(options.base);
-  const head: Revision = options.head === undefined ? WORKTREE : await reader.resolve(options.head);
+  // Started together, awaited in order: a failure is reported as if they had run one after another.
+  const pending = [
+    options.schemas.readSchemas(),
+    reader.resolve(options.base),
+    options.head === undefined ? WORKTREE : reader.resolve(options.head),
+  ] as const;
+  for (const step of pending) Promise.resolve(step).catch(() => {});
+  const schemas = await pending[0];
+  const base = await pending[1];
+  const head: Revision = await pending[2];
   return diffResolved(reader, schemas, base, head);
 }
 
@@ -40,21 +48,65 @@ export async function diffResolved(
   base: Revision,
   head: Revision,
 ): Promise<DiffResult> {
-  const changed = await reader.changedPaths(base, head);
-  const config = await readConfigAt(reader, head, schemas);
-  const [baseFiles, headFiles] = await Promise.all(
-    [base, head].map(async (revision) =>
-      reader.readFiles(revision, await contextPaths(reader, revision, changed)),
-    ),
-  );
-  const result = diffRevisions({
-    base: { id: base, files: baseFiles! },
-    head: { id: head, files: headFiles! },
+  // The config is read while git compares the trees.
+  const [config, objects] = await Promise.all([
+    readConfigAt(reader, head, schemas),
+    readChanged(reader, base, head),
+  ]);
+  const result = diffObjects({
+    base: { id: base, objects: objects.base },
+    head: { id: head, objects: objects.head },
     schemas,
     himemMbPerCore: config.himemMbPerCore,
   });
   const { problems, ...report } = result;
   return { report, problems, config };
+}
+
+/** The changed files of both revisions, with the context inheritance needs, read into objects. */
+async function readChanged(reader: RevisionReader, base: Revision, head: Revision) {
+  const changed = await reader.changedPaths(base, head);
+  const [basePaths, headPaths] = await Promise.all([
+    contextPaths(reader, base, changed),
+    contextPaths(reader, head, changed),
+  ]);
+  // A path the revisions do not differ in has the same bytes in both, so it is read and parsed
+  // once: that is most of what a diff reads (the site file of every changed queue).
+  const differs = new Set(changed);
+  const readAtBase = new Set(basePaths);
+  const headOnly = headPaths.filter((path) => differs.has(path) || !readAtBase.has(path));
+  // Every read is asked for now, in a few parts, and each part is parsed as soon as it arrives:
+  // git reads the later parts meanwhile. Each part costs a `rev-parse`, so they are few.
+  const parts = [
+    ...split(basePaths).map((paths) => ({ into: "base" as const, files: reader.readFiles(base, paths) })),
+    ...split(headOnly).map((paths) => ({ into: "head" as const, files: reader.readFiles(head, paths) })),
+  ];
+  const pending = new Map(parts.map((part, i) => [i, part.files.then((files) => ({ i, files }))]));
+  const read = { base: new Map<string, FileObjects>(), head: new Map<string, FileObjects>() };
+  while (pending.size > 0) {
+    const { i, files } = await Promise.race(pending.values());
+    pending.delete(i);
+    for (const [path, bytes] of files) {
+      const objects = readFileObjects(path, bytes);
+      if (objects) read[parts[i]!.into].set(path, objects);
+    }
+    // Lets node take what git has written meanwhile, so git does not wait on a full pipe.
+    await new Promise((resumed) => setImmediate(resumed));
+  }
+  for (const path of headPaths) {
+    const same = differs.has(path) ? undefined : read.base.get(path);
+    if (same) read.head.set(path, same);
+  }
+  return { base: collectObjects(read.base), head: collectObjects(read.head) };
+}
+
+/** Up to four parts, the first small so that parsing starts early. */
+function split(paths: readonly string[]): string[][] {
+  if (paths.length <= 64) return paths.length ? [[...paths]] : [];
+  const sizes = [64, Math.ceil((paths.length - 64) / 3)];
+  const parts = [paths.slice(0, sizes[0])];
+  for (let at = sizes[0]!; at < paths.length; at += sizes[1]!) parts.push(paths.slice(at, at + sizes[1]!));
+  return parts;
 }
 
 async function contextPaths(
@@ -82,7 +134,8 @@ export async function readConfigAt(
   const files = await reader.readFiles(revision, [CONFIG_FILE]);
   const bytes = files.get(CONFIG_FILE);
   if (!bytes) return resolveConfig({}, schemas.config);
-  const parsed = parseYaml(CONFIG_FILE, bytes, { maxBytes: 1_048_576 });
+  // The fast reader gives the same data; a broken file takes its careful path either way.
+  const parsed = readYaml(CONFIG_FILE, bytes, { maxBytes: 1_048_576 });
   // A broken config is reported by `siteops validate`; the diff falls back to the defaults.
   return resolveConfig(parsed.data ?? {}, schemas.config);
 }
