@@ -211,6 +211,29 @@ describe("readFiles", () => {
     expect(hex(files)).toEqual(hex(expected));
   });
 
+  it("reads as many files at two commits the same, inside and outside sites/, as one file at a time", async () => {
+    const paths = Array.from({ length: 250 }, (_, i) => `sites/many/q${i}.yaml`);
+    for (const path of paths) await put(path, `name: ${path}\n`);
+    await put("CODEOWNERS", "* @ada\n");
+    await symlink("q0.yaml", join(dir, "sites/many/link.yaml"));
+    const first = await commit("first");
+    await put("sites/many/q7.yaml", "name: changed\n");
+    const second = await commit("second");
+    const wanted = [...paths, "CODEOWNERS", "sites/many/link.yaml", "sites/many/none.yaml"];
+
+    for (const sha of [first, second]) {
+      const many = await reader.readFiles(sha, wanted);
+      const single = new Map<string, Uint8Array>();
+      for (const path of wanted)
+        for (const entry of await reader.readFiles(sha, [path])) single.set(...entry);
+      expect(many.size).toBe(252);
+      expect(hex(many)).toEqual(hex(single));
+    }
+    expect(Buffer.from((await reader.readFiles(second, wanted)).get("sites/many/q7.yaml")!).toString()).toBe(
+      "name: changed\n",
+    );
+  });
+
   it("answers two concurrent calls on one reader correctly", async () => {
     const big = `b: ${"y".repeat(200_000)}\n`;
     await put("sites/a.yaml", "a: 1\n");

@@ -13,6 +13,11 @@ const LOG = ["log", "-z", "--no-color", "--no-show-signature", "--encoding=UTF-8
 const DIFF = ["diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", "--no-color"];
 const LS_WORKTREE = ["ls-files", "-z", "--cached", "--others", "--exclude-standard"];
 const FULL_SHA = /^[0-9a-f]{40}$/;
+/**
+ * From this many files on, `readFiles` names them by blob id from one listing of the commit's tree:
+ * a `<commit>:<path>` name makes git walk the trees from the root again for every file.
+ */
+const LIST_TREE_FROM = 200;
 const MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
 
 const FSCK = "Check the repository with `git status` and `git fsck`.";
@@ -27,6 +32,7 @@ export class GitRevisionReader implements RevisionReader {
   private batch: CatFileBatch | undefined;
   private readonly commits = new Set<string>();
   private readonly changes = new Map<string, Promise<string[]>>();
+  private readonly blobs = new Map<string, Promise<Map<string, string>>>();
 
   constructor(root: string) {
     this.root = resolve(root);
@@ -89,8 +95,21 @@ export class GitRevisionReader implements RevisionReader {
     for (const path of unique) this.assertInside(path);
     if (revision === WORKTREE) return this.readWorktree(unique);
     const sha = await this.resolve(revision);
+    const ids = unique.length >= LIST_TREE_FROM ? await this.blobIds(sha) : undefined;
+    const names = unique.map((path) => ids?.get(path) ?? `${sha}:${path}`);
     if (!this.batch || this.batch.stopped) this.batch = new CatFileBatch(this.root);
-    return toMap(unique, await this.batch.read(unique.map((path) => `${sha}:${path}`)));
+    return toMap(unique, await this.batch.read(names));
+  }
+
+  /** The blob id of every file in scope at a commit (a commit's tree never changes). */
+  private blobIds(sha: string): Promise<Map<string, string>> {
+    let ids = this.blobs.get(sha);
+    if (!ids) {
+      ids = this.git(["ls-tree", "-r", "-z", "--full-tree", sha, "--", ...SCOPE]).then(parseBlobIds);
+      this.blobs.set(sha, ids);
+      ids.catch(() => this.blobs.delete(sha));
+    }
+    return ids;
   }
 
   async grep(revision: Revision, needles: readonly string[], prefix: string): Promise<string[]> {
@@ -275,6 +294,24 @@ function sortedUnique(paths: readonly string[]): string[] {
   let ordered = true;
   for (let i = 1; i < paths.length && ordered; i++) ordered = paths[i - 1]! < paths[i]!;
   return ordered ? [...paths] : [...new Set(paths)].sort();
+}
+
+/** The blobs of `ls-tree -z` output (`<mode> <type> <id>\t<path>\0` entries) by path. */
+function parseBlobIds(out: Buffer): Map<string, string> {
+  const ids = new Map<string, string>();
+  const text = out.toString("utf8");
+  // One pass with indexOf: a large tree lists many thousands of entries.
+  for (let at = 0; at < text.length; ) {
+    let end = text.indexOf("\0", at);
+    if (end < 0) end = text.length;
+    const tab = text.indexOf("\t", at);
+    const type = text.indexOf(" ", at) + 1;
+    if (type > 0 && tab > type && tab < end && text.startsWith("blob ", type)) {
+      ids.set(text.slice(tab + 1, end), text.slice(type + 5, tab));
+    }
+    at = end + 1;
+  }
+  return ids;
 }
 
 function firstLine(text: string): string {
