@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEvents } from "node:timers/promises";
 import { type ResolvedConfig, resolveConfig } from "../core/config.js";
 import { diffObjects } from "../core/diff/diff-trees.js";
 import type { DiffReport } from "../core/diff/model.js";
@@ -7,6 +8,9 @@ import type { Problem } from "../core/model.js";
 import { type Revision, type RevisionReader, type SchemaSource, WORKTREE } from "../core/ports.js";
 import { CONFIG_FILE, classifyPath } from "../core/tree/layout.js";
 import type { SchemaSet } from "../core/validate/schema-validator.js";
+
+/** Files parsed between two looks at the event loop while reading (see `readChanged`). */
+const YIELD_EVERY = 24;
 
 export interface DiffOptions {
   reader: RevisionReader;
@@ -75,23 +79,28 @@ async function readChanged(reader: RevisionReader, base: Revision, head: Revisio
   const differs = new Set(changed);
   const readAtBase = new Set(basePaths);
   const headOnly = headPaths.filter((path) => differs.has(path) || !readAtBase.has(path));
-  // Every read is asked for now, in a few parts, and each part is parsed as soon as it arrives:
-  // git reads the later parts meanwhile. Each part costs a `rev-parse`, so they are few.
+  // Every read is asked for now, in a few parts, and each part is parsed as soon as it arrives
+  // while git reads the later ones.
   const parts = [
     ...split(basePaths).map((paths) => ({ into: "base" as const, files: reader.readFiles(base, paths) })),
     ...split(headOnly).map((paths) => ({ into: "head" as const, files: reader.readFiles(head, paths) })),
   ];
   const pending = new Map(parts.map((part, i) => [i, part.files.then((files) => ({ i, files }))]));
   const read = { base: new Map<string, FileObjects>(), head: new Map<string, FileObjects>() };
+  let sinceYield = 0;
   while (pending.size > 0) {
     const { i, files } = await Promise.race(pending.values());
     pending.delete(i);
     for (const [path, bytes] of files) {
       const objects = readFileObjects(path, bytes);
       if (objects) read[parts[i]!.into].set(path, objects);
+      // Parsing holds the event loop: every few files, node takes what git has written meanwhile,
+      // or git waits on a full pipe until the parsing is done.
+      if (++sinceYield === YIELD_EVERY) {
+        sinceYield = 0;
+        await yieldToEvents();
+      }
     }
-    // Lets node take what git has written meanwhile, so git does not wait on a full pipe.
-    await new Promise((resumed) => setImmediate(resumed));
   }
   for (const path of headPaths) {
     const same = differs.has(path) ? undefined : read.base.get(path);
@@ -100,12 +109,17 @@ async function readChanged(reader: RevisionReader, base: Revision, head: Revisio
   return { base: collectObjects(read.base), head: collectObjects(read.head) };
 }
 
-/** Up to four parts, the first small so that parsing starts early. */
+/**
+ * A small first part, so that parsing starts early, then up to three large parts: a reader may
+ * read many files at once for less than one by one.
+ */
 function split(paths: readonly string[]): string[][] {
-  if (paths.length <= 64) return paths.length ? [[...paths]] : [];
-  const sizes = [64, Math.ceil((paths.length - 64) / 3)];
-  const parts = [paths.slice(0, sizes[0])];
-  for (let at = sizes[0]!; at < paths.length; at += sizes[1]!) parts.push(paths.slice(at, at + sizes[1]!));
+  const first = 64;
+  if (paths.length <= first) return paths.length ? [[...paths]] : [];
+  const rest = paths.length - first;
+  const size = Math.ceil(rest / Math.max(1, Math.min(3, Math.floor(rest / 256))));
+  const parts = [paths.slice(0, first)];
+  for (let at = first; at < paths.length; at += size) parts.push(paths.slice(at, at + size));
   return parts;
 }
 
