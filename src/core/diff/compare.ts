@@ -48,7 +48,7 @@ function join(path: Path, key: string): Path {
 type Replaced = { before: ReadonlyMap<string, unknown>; after: ReadonlyMap<string, unknown> };
 
 function valueAt(map: Record<string, unknown>, key: string, replaced?: ReadonlyMap<string, unknown>) {
-  return replaced && replaced.size > 0 && replaced.has(key) ? replaced.get(key) : map[key];
+  return replaced !== undefined && replaced.size > 0 && replaced.has(key) ? replaced.get(key) : map[key];
 }
 
 function compareMaps(
@@ -63,11 +63,13 @@ function compareMaps(
   // Most fields of a modified object are unchanged: equal values are skipped before any schema
   // lookup, since comparing them in detail finds no change either.
   const keys: string[] = [];
-  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+  const differs = (key: string) => {
     const b = valueAt(before, key, replaced?.before);
     const a = valueAt(after, key, replaced?.after);
-    if (b !== a && !deepEqual(b, a)) keys.push(key);
-  }
+    return b !== a && !deepEqual(b, a);
+  };
+  for (const key of Object.keys(before)) if (differs(key)) keys.push(key);
+  for (const key of Object.keys(after)) if (!Object.hasOwn(before, key) && differs(key)) keys.push(key);
   for (const key of keys.sort()) {
     const b = valueAt(before, key, replaced?.before);
     const a = valueAt(after, key, replaced?.after);

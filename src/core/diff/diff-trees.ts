@@ -41,20 +41,6 @@ function compareText(a: string, b: string): number {
   return a === b ? 0 : a.localeCompare(b);
 }
 
-/** The objects of a revision by kind, then name; a later object of the same name replaces an earlier one. */
-function byKindAndName(objects: readonly DiffObject[]): Map<ChangeKind, Map<string, DiffObject>> {
-  const out = new Map<ChangeKind, Map<string, DiffObject>>();
-  for (const o of objects) {
-    let named = out.get(o.kind);
-    if (!named) {
-      named = new Map();
-      out.set(o.kind, named);
-    }
-    named.set(o.name, o);
-  }
-  return out;
-}
-
 /** The semantic diff of two revisions: objects matched by name, fields compared by the schemas. */
 export function diffRevisions(input: DiffInput): DiffResultWithProblems {
   const base = readObjects(input.base.files);
@@ -73,21 +59,21 @@ export function diffObjects(input: ObjectsInput): DiffResultWithProblems {
   const base = input.base.objects;
   const head = input.head.objects;
   const inheritable = inheritableFields(input.schemas.queue);
-  const before = byKindAndName(base.objects);
-  const after = byKindAndName(head.objects);
+  const before = indexRevision(base.objects);
+  const after = indexRevision(head.objects);
   const context = {
     index,
     inheritable,
     himem: input.himemMbPerCore,
-    base: indexRevision(base.objects),
-    head: indexRevision(head.objects),
+    base: before,
+    head: after,
     unreadable: { base: base.unreadable, head: head.unreadable },
   };
   // Kind by kind, in report order: the sort below then finds runs already in order.
   const changes: ObjectChange[] = [];
   for (const kind of KINDS) {
-    const b = before.get(kind) ?? new Map<string, DiffObject>();
-    const a = after.get(kind) ?? new Map<string, DiffObject>();
+    const b = before.byKind.get(kind) ?? new Map<string, DiffObject>();
+    const a = after.byKind.get(kind) ?? new Map<string, DiffObject>();
     for (const [name, object] of b) {
       const change = describe(object, a.get(name), context);
       if (change) changes.push(change);
@@ -124,6 +110,8 @@ interface Context {
 
 /** The objects of one revision by name: a diff of hundreds of queues must not scan all objects per queue. */
 interface RevisionIndex {
+  /** Objects by kind, then name; a later object of the same name replaces an earlier one. */
+  byKind: Map<ChangeKind, Map<string, DiffObject>>;
   /** The first site object of each name, as a scan in file order would find it. */
   sites: Map<string, DiffObject>;
   /** The queues of each site, in file order. */
@@ -131,9 +119,13 @@ interface RevisionIndex {
 }
 
 function indexRevision(objects: readonly DiffObject[]): RevisionIndex {
+  const byKind = new Map<ChangeKind, Map<string, DiffObject>>();
   const sites = new Map<string, DiffObject>();
   const queuesBySite = new Map<string, DiffObject[]>();
   for (const o of objects) {
+    const named = byKind.get(o.kind);
+    if (named) named.set(o.name, o);
+    else byKind.set(o.kind, new Map([[o.name, o]]));
     if (o.kind === "site" && !sites.has(o.name)) sites.set(o.name, o);
     if (o.kind === "queue" && o.site !== undefined) {
       const queues = queuesBySite.get(o.site);
@@ -141,7 +133,7 @@ function indexRevision(objects: readonly DiffObject[]): RevisionIndex {
       else queuesBySite.set(o.site, [o]);
     }
   }
-  return { sites, queuesBySite };
+  return { byKind, sites, queuesBySite };
 }
 
 function schemaNode(kind: ChangeKind, index: SchemaIndex): SchemaNode {
