@@ -1,12 +1,13 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { SourceFile } from "../model.js";
 import { PROBLEM_CODES } from "../validate/catalogue.js";
 import { SCHEMA_FILES, type SchemaSet } from "../validate/schema-validator.js";
 import { validateTree } from "../validate/validate-tree.js";
 import { parseYaml } from "./parse-yaml.js";
-import { readYaml } from "./read-yaml.js";
+import { NEEDS_CAREFUL_PARSE_PATTERN, needsCarefulParse, readYaml } from "./read-yaml.js";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
 const limits = { maxBytes: 1_048_576 };
@@ -110,6 +111,60 @@ describe("the fast YAML path", () => {
     expect(fast.problems).toEqual(careful.problems);
     expect(fast.problems.map((p) => p.code)).toEqual(
       expect.arrayContaining(["schema-unknown-field", "schema-enum"]),
+    );
+  });
+});
+
+describe("the test for files that need the careful parser", () => {
+  const same = (text: string) =>
+    expect(needsCarefulParse(text), JSON.stringify(text)).toBe(NEEDS_CAREFUL_PARSE_PATTERN.test(text));
+
+  it("answers like the single expression on every bundled file and every bad input", () => {
+    for (const file of treeFiles()) same(Buffer.from(file.bytes).toString("utf8"));
+    for (const file of exampleFiles) same(file.bytes.toString("utf8"));
+  });
+
+  it.each([
+    "a: 1\n",
+    "? a\n: 1\n",
+    "a: 1\n  ?\n",
+    "url: https://x.example/?a=1\n",
+    "a:\n- - b\n",
+    "a:\n  -  -\tb\n",
+    "a: x - - y\n",
+    "\u00a0? a\n",
+    "a: 1\u2028? b\n",
+    "a: 1\r? b\n",
+    `a:\n${" ".repeat(129)}b: 1\n`,
+    `a: "${" ".repeat(129)}"\n`,
+    "a: [ [1] ]\n",
+  ])("answers like the single expression on %j", (text) => {
+    same(text);
+  });
+
+  it("answers like the single expression on any text made of the characters it looks at", () => {
+    const char = fc.constantFrom(
+      " ",
+      " ",
+      "\t",
+      "\n",
+      "\r",
+      "-",
+      "-",
+      "?",
+      "a",
+      ":",
+      "[",
+      "{",
+      "\u00a0",
+      "\u2028",
+    );
+    fc.assert(
+      fc.property(fc.array(char, { maxLength: 40 }), (chars) => {
+        const text = chars.join("");
+        return needsCarefulParse(text) === NEEDS_CAREFUL_PARSE_PATTERN.test(text);
+      }),
+      { numRuns: 5000 },
     );
   });
 });

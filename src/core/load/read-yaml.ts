@@ -10,6 +10,23 @@ import { type ParseLimits, type ParseResult, parseYaml } from "./parse-yaml.js";
 const NEEDS_CAREFUL_PARSE =
   /[\t&*!]|<<|__proto__|constructor|prototype|[[{]\s*[[{]|^\s*-[ \t]+-[ \t]|^\s*\?(\s|$)|^ {129}/m;
 
+// The same test in two steps, as fast as a scan allows: the line-start patterns cost most, so they
+// run only on text that has what they look for somewhere (nearly no configuration file does).
+const CAREFUL_ANYWHERE = /[\t&*!]|<<|__proto__|constructor|prototype|[[{]\s*[[{]/;
+const CAREFUL_AT_LINE_START = /^\s*-[ \t]+-[ \t]|^\s*\?(\s|$)|^ {129}/m;
+const NESTED_DASHES = /-[ \t]+-[ \t]/;
+const DEEP_INDENT = " ".repeat(129);
+
+/** `NEEDS_CAREFUL_PARSE.test(text)`, faster. */
+export function needsCarefulParse(text: string): boolean {
+  if (CAREFUL_ANYWHERE.test(text)) return true;
+  if (!text.includes("?") && !NESTED_DASHES.test(text) && !text.includes(DEEP_INDENT)) return false;
+  return CAREFUL_AT_LINE_START.test(text);
+}
+
+/** The single expression `needsCarefulParse` stands for (tests compare the two). */
+export const NEEDS_CAREFUL_PARSE_PATTERN = NEEDS_CAREFUL_PARSE;
+
 const strict = new TextDecoder("utf-8", { fatal: true });
 
 /**
@@ -33,7 +50,7 @@ export function readYaml(
   } catch {
     return careful();
   }
-  if (NEEDS_CAREFUL_PARSE.test(text)) return careful();
+  if (needsCarefulParse(text)) return careful();
   let data: unknown;
   try {
     data = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, filename: file });
