@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, type Dirent, fstatSync, openSync, readdirSync, readSync } from "node:fs";
 import { lstat, mkdir, open, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { OperationalError } from "../core/errors.js";
@@ -51,12 +51,13 @@ export class FsConfigSource implements ConfigSource, FileWriter {
     return { files, problems };
   }
 
-  async listSites(): Promise<TreeListing> {
+  async listSites(onCount?: (count: number) => void): Promise<TreeListing> {
     await this.assertRoot();
     const paths: string[] = [];
     const problems: Problem[] = [];
-    await this.walk(SITES_DIR, problems, async (path) => {
-      paths.push(path);
+    this.walkSync(SITES_DIR, problems, (path) => {
+      const count = paths.push(path);
+      onCount?.(count);
     });
     paths.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     return { paths, problems };
@@ -100,46 +101,39 @@ export class FsConfigSource implements ConfigSource, FileWriter {
     problems: Problem[],
     onFile: (path: string) => Promise<void>,
   ): Promise<void> {
-    let entries: import("node:fs").Dirent[];
+    let entries: Dirent[];
     try {
       entries = await readdir(join(this.root, dir), { withFileTypes: true });
     } catch (error) {
-      problems.push(
-        makeProblem({
-          code: "file-unreadable",
-          file: dir,
-          message: `${dir}: cannot be read (${(error as Error).message}). Fix its permissions.`,
-        }),
-      );
+      problems.push(unreadableFolder(dir, error));
       return;
     }
     // Folders and files of one level are read concurrently: most of a tree walk is waiting on I/O.
     await Promise.all(
       entries.map(async (entry) => {
         const path = `${dir}/${entry.name}`;
-        if (entry.isSymbolicLink()) {
-          problems.push(
-            makeProblem({
-              code: "unsafe-path",
-              file: path,
-              message: `${path}: is a symbolic link; siteops never follows links, so a file cannot point outside sites/ or be read twice. Replace the link with the file itself.`,
-            }),
-          );
-        } else if (entry.isDirectory()) {
-          await this.walk(path, problems, onFile);
-        } else if (entry.isFile()) {
-          await onFile(path);
-        } else {
-          problems.push(
-            makeProblem({
-              code: "unexpected-file",
-              file: path,
-              message: `${path}: is not a regular file. Remove it from sites/.`,
-            }),
-          );
-        }
+        const kind = entryKind(path, entry, problems);
+        if (kind === "folder") await this.walk(path, problems, onFile);
+        else if (kind === "file") await onFile(path);
       }),
     );
+  }
+
+  /** `walk` without waiting on the event loop: listing alone is many small system calls. */
+  private walkSync(dir: string, problems: Problem[], onFile: (path: string) => void): void {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(join(this.root, dir), { withFileTypes: true });
+    } catch (error) {
+      problems.push(unreadableFolder(dir, error));
+      return;
+    }
+    for (const entry of entries) {
+      const path = `${dir}/${entry.name}`;
+      const kind = entryKind(path, entry, problems);
+      if (kind === "folder") this.walkSync(path, problems, onFile);
+      else if (kind === "file") onFile(path);
+    }
   }
 
   private async readCapped(path: string): Promise<{ file: SourceFile } | { problem: Problem }> {
@@ -191,6 +185,38 @@ export function readTreeFileSync(root: string, path: string): { file: SourceFile
   } catch (error) {
     return { problem: unreadable(path, error) };
   }
+}
+
+/** Whether the walk descends into an entry or takes it as a file; links and special files are problems. */
+function entryKind(path: string, entry: Dirent, problems: Problem[]): "folder" | "file" | undefined {
+  if (entry.isSymbolicLink()) {
+    problems.push(
+      makeProblem({
+        code: "unsafe-path",
+        file: path,
+        message: `${path}: is a symbolic link; siteops never follows links, so a file cannot point outside sites/ or be read twice. Replace the link with the file itself.`,
+      }),
+    );
+    return undefined;
+  }
+  if (entry.isDirectory()) return "folder";
+  if (entry.isFile()) return "file";
+  problems.push(
+    makeProblem({
+      code: "unexpected-file",
+      file: path,
+      message: `${path}: is not a regular file. Remove it from sites/.`,
+    }),
+  );
+  return undefined;
+}
+
+function unreadableFolder(dir: string, error: unknown): Problem {
+  return makeProblem({
+    code: "file-unreadable",
+    file: dir,
+    message: `${dir}: cannot be read (${(error as Error).message}). Fix its permissions.`,
+  });
 }
 
 function unreadable(path: string, error: unknown): Problem {

@@ -1,12 +1,13 @@
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
+import { setImmediate as yieldToEvents } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { Problem, SourceFile } from "../core/model.js";
+import type { SourceFile } from "../core/model.js";
 import type { FileCheckPool } from "../core/ports.js";
-import type { SchemaSet } from "../core/validate/schema-validator.js";
-import type { LocalCheck, LocalSettings } from "../core/validate/validate-tree.js";
+import type { BatchResult } from "./check-batch.js";
+import { batchValidator, checkBatch } from "./check-batch.js";
 import { readTreeFileSync } from "./fs-source.js";
 import type { WorkerBatch, WorkerResults, WorkerSetup } from "./validate-worker.js";
 
@@ -27,6 +28,25 @@ function findWorker(): URL | undefined {
   return undefined;
 }
 
+export interface PoolOptions {
+  /** Trees with fewer files are left to the caller's thread. */
+  minFiles?: number;
+  /** Threads checking files, this one included when `inline`; default: one per core. */
+  threads?: number;
+  /** This thread checks files too, between handing out batches. */
+  inline?: boolean;
+  /** Young-generation size of each worker's heap, in MB (V8's default when absent). */
+  youngGenerationMb?: number;
+  /** The compiled worker module (found beside this module by default). */
+  worker?: URL;
+}
+
+/** A started thread and how it ended, if it did. */
+interface Thread {
+  worker: Worker;
+  failure?: Error;
+}
+
 /**
  * Checks the files of a tree on disk in worker threads, one per core: each thread reads its files
  * itself and sends back problems and the few fields the cross-object rules read.
@@ -35,12 +55,17 @@ export class WorkerCheckPool implements FileCheckPool {
   private readonly root: string;
   private readonly minFiles: number;
   private readonly threads: number;
+  private readonly inline: boolean;
+  private readonly youngGenerationMb: number | undefined;
   private readonly worker: URL | undefined;
+  private started: Thread[] | undefined;
 
-  constructor(root: string, options: { minFiles?: number; threads?: number; worker?: URL } = {}) {
+  constructor(root: string, options: PoolOptions = {}) {
     this.root = resolve(root);
     this.minFiles = options.minFiles ?? MIN_FILES;
     this.threads = options.threads ?? availableParallelism();
+    this.inline = options.inline ?? false;
+    this.youngGenerationMb = options.youngGenerationMb;
     this.worker = options.worker ?? findWorker();
   }
 
@@ -48,65 +73,97 @@ export class WorkerCheckPool implements FileCheckPool {
     return this.worker !== undefined && this.threads > 1 && fileCount >= this.minFiles;
   }
 
+  start(): void {
+    if (this.started || !this.worker) return;
+    const resourceLimits =
+      this.youngGenerationMb === undefined ? {} : { maxYoungGenerationSizeMb: this.youngGenerationMb };
+    const count = this.inline ? this.threads - 1 : this.threads;
+    this.started = [];
+    for (let i = 0; i < count; i++) {
+      const thread: Thread = {
+        worker: new Worker(this.worker, { workerData: { root: this.root }, resourceLimits }),
+      };
+      thread.worker.on("error", (error) => {
+        thread.failure ??= error;
+      });
+      thread.worker.on("exit", (code) => {
+        thread.failure ??= new Error(`a validation thread stopped (exit code ${code})`);
+      });
+      this.started.push(thread);
+    }
+  }
+
+  close(): void {
+    for (const { worker } of this.started ?? []) void worker.terminate();
+    this.started = undefined;
+  }
+
   reread(path: string): SourceFile | undefined {
     const read = readTreeFileSync(this.root, path);
     return "file" in read ? read.file : undefined;
   }
 
-  check(
+  async check(
     paths: readonly string[],
-    setup: { schemas: SchemaSet; settings: LocalSettings },
+    setup: WorkerSetup,
     onProgress?: (done: number, total: number) => void,
-  ): Promise<({ check: LocalCheck } | { problem: Problem })[]> {
-    const url = this.worker;
-    if (!url) return Promise.reject(new Error("no compiled validate-worker.js to start"));
-    const workerData: WorkerSetup = { root: this.root, ...setup };
+  ): Promise<BatchResult[]> {
+    if (!this.worker) throw new Error("no compiled validate-worker.js to start");
+    this.start();
+    const threads = this.started ?? [];
     const batches: string[][] = [];
     for (let i = 0; i < paths.length; i += BATCH) batches.push(paths.slice(i, i + BATCH));
-    const results: WorkerResults["results"][] = new Array(batches.length);
-    const workers: Worker[] = [];
-    return new Promise((resolvePromise, reject) => {
-      let next = 0;
-      let finished = 0;
-      let done = 0;
-      let failed = false;
-      const stop = () => {
-        for (const worker of workers) void worker.terminate();
-      };
-      const fail = (error: Error) => {
-        if (failed) return;
-        failed = true;
-        stop();
-        reject(error);
-      };
-      const send = (worker: Worker) => {
-        if (next >= batches.length) return;
-        const batch: WorkerBatch = { id: next, paths: batches[next]! };
-        next++;
-        worker.postMessage(batch);
-      };
-      const count = Math.min(this.threads, batches.length);
-      for (let i = 0; i < count; i++) {
-        const worker = new Worker(url, { workerData });
-        workers.push(worker);
-        worker.on("message", ({ id, results: batch }: WorkerResults) => {
-          results[id] = batch;
-          send(worker);
-          if (onProgress) for (let k = 0; k < batch.length; k++) onProgress(++done, paths.length);
-          if (++finished === batches.length) {
-            stop();
-            resolvePromise(results.flat());
-          }
-        });
-        worker.on("error", fail);
-        worker.on("exit", (code) => {
-          if (finished < batches.length) fail(new Error(`a validation thread stopped (exit code ${code})`));
-        });
-        // Two batches each, so a thread never waits for its next one.
-        send(worker);
-        send(worker);
-      }
-      if (batches.length === 0) resolvePromise([]);
+    const results: BatchResult[][] = new Array(batches.length);
+    let next = 0;
+    let finished = 0;
+    let done = 0;
+    let settle: { resolve: () => void; reject: (error: Error) => void } | undefined;
+    const allDone = new Promise<void>((resolve, reject) => {
+      settle = { resolve, reject };
     });
+    // Awaited only after this thread's own batches: a thread failing meanwhile is not unhandled.
+    allDone.catch(() => undefined);
+    const record = (id: number, batch: BatchResult[]) => {
+      results[id] = batch;
+      if (onProgress) for (let k = 0; k < batch.length; k++) onProgress(++done, paths.length);
+      if (++finished === batches.length) settle?.resolve();
+    };
+    const send = (worker: Worker) => {
+      if (next >= batches.length) return;
+      worker.postMessage({ id: next, paths: batches[next++]! } satisfies WorkerBatch);
+    };
+    for (const thread of threads) {
+      if (thread.failure) settle?.reject(thread.failure);
+      const { worker } = thread;
+      worker.on("message", ({ id, results: batch }: WorkerResults) => {
+        send(worker);
+        record(id, batch);
+      });
+      worker.on("error", (error) => settle?.reject(error));
+      worker.on("exit", (code) => {
+        if (finished < batches.length)
+          settle?.reject(thread.failure ?? new Error(`a validation thread stopped (exit code ${code})`));
+      });
+      worker.postMessage({ setup });
+      // Two batches each, so a thread never waits for its next one.
+      send(worker);
+      send(worker);
+    }
+    try {
+      if (batches.length === 0) return [];
+      if (this.inline) {
+        const validator = await batchValidator(setup.schemas);
+        while (next < batches.length) {
+          const id = next++;
+          record(id, checkBatch(this.root, batches[id]!, setup.settings, validator));
+          // Lets the workers' results in, and hands them their next batches.
+          await yieldToEvents();
+        }
+      }
+      await allDone;
+      return results.flat();
+    } finally {
+      this.close();
+    }
   }
 }

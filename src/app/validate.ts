@@ -55,40 +55,50 @@ export async function checkRepository(
   options: ValidateOptions & { pool?: FileCheckPool },
 ): Promise<ValidationReport> {
   const { pool, source } = options;
-  const listing =
-    pool && source.listSites && !(options.overlay && options.overlay.size > 0)
-      ? await source.listSites()
-      : undefined;
-  if (!pool || !listing || !pool.accepts(listing.paths.length)) return validateRepository(options);
-  const [schemas, configFile, precompiled] = await Promise.all([
-    options.schemas.readSchemas(),
-    source.readConfig(),
-    options.schemas.readPrecompiled?.(),
-  ]);
-  const { config, problems: configProblems } = loadTreeConfig(
-    configFile,
-    schemas,
-    createSchemaValidator(schemas, precompiled),
-  );
-  const settings = {
-    maxFileBytes: config.maxFileBytes,
-    unmanaged: config.unmanaged,
-    himemMbPerCore: config.himemMbPerCore,
-    inheritable: inheritableFields(schemas.queue),
-  };
-  const results = await pool.check(listing.paths, { schemas, settings }, options.onProgress);
-  const checks: LocalCheck[] = [];
-  const readProblems: Problem[] = [...listing.problems];
-  for (const result of results) {
-    if ("check" in result) checks.push(result.check);
-    else readProblems.push(result.problem);
+  if (!pool || !source.listSites || (options.overlay && options.overlay.size > 0))
+    return validateRepository(options);
+  try {
+    // The threads start as soon as the tree is known to be large enough, while it is still listed.
+    const listing = await source.listSites((count) => {
+      if (pool.accepts(count)) pool.start();
+    });
+    if (!pool.accepts(listing.paths.length)) {
+      pool.close();
+      return await validateRepository(options);
+    }
+    const [schemas, configFile, precompiled] = await Promise.all([
+      options.schemas.readSchemas(),
+      source.readConfig(),
+      options.schemas.readPrecompiled?.(),
+    ]);
+    const { config, problems: configProblems } = loadTreeConfig(
+      configFile,
+      schemas,
+      createSchemaValidator(schemas, precompiled),
+    );
+    const settings = {
+      maxFileBytes: config.maxFileBytes,
+      unmanaged: config.unmanaged,
+      himemMbPerCore: config.himemMbPerCore,
+      inheritable: inheritableFields(schemas.queue),
+    };
+    const results = await pool.check(listing.paths, { schemas, settings }, options.onProgress);
+    const checks: LocalCheck[] = [];
+    const readProblems: Problem[] = [...listing.problems];
+    for (const result of results) {
+      if ("check" in result) checks.push(result.check);
+      else readProblems.push(result.problem);
+    }
+    return validateCheckedTree({
+      checks,
+      readProblems,
+      config,
+      configProblems,
+      schemas,
+      reread: (path) => pool.reread(path),
+    });
+  } finally {
+    // Threads keep the process alive: they stop however this ends.
+    pool.close();
   }
-  return validateCheckedTree({
-    checks,
-    readProblems,
-    config,
-    configProblems,
-    schemas,
-    reread: (path) => pool.reread(path),
-  });
 }

@@ -19,8 +19,11 @@ export interface TreeListing {
 export interface ConfigSource {
   /** Every regular file under `sites/`, sorted by path. Never follows links or leaves the root. */
   readSites(): Promise<TreeFiles>;
-  /** The paths `readSites` would read, without reading them (sources a `FileCheckPool` can read from). */
-  listSites?(): Promise<TreeListing>;
+  /**
+   * The paths `readSites` would read, without reading them (sources a `FileCheckPool` can read
+   * from); `onCount` follows the number of files found so far.
+   */
+  listSites?(onCount?: (count: number) => void): Promise<TreeListing>;
   /** `siteops.config.yaml`, or undefined when the repository has none. */
   readConfig(): Promise<SourceFile | undefined>;
   /** One file's text, by path relative to the root. */
@@ -41,9 +44,12 @@ export interface SchemaSource {
 export interface FileCheckPool {
   /** Whether checking this many files here pays off (and can run at all). */
   accepts(fileCount: number): boolean;
+  /** Starts the threads ahead of `check` (while files are still being listed); `close` stops them. */
+  start(): void;
+  close(): void;
   /**
    * One result per path, in order: the check, or the problem that kept the file from being read.
-   * `onProgress` is called as files are done.
+   * `onProgress` is called as files are done. Stops the threads when done.
    */
   check(
     paths: readonly string[],

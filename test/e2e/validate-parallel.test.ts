@@ -1,6 +1,6 @@
 import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { applyExample, copyRepository } from "../../src/adapters/example-tree.js";
 import { FsConfigSource } from "../../src/adapters/fs-source.js";
 import { FsSchemaSource } from "../../src/adapters/schemas-fs.js";
@@ -18,6 +18,7 @@ const schemas = new FsSchemaSource();
 async function bothWays(root: string, pool: WorkerCheckPool) {
   const source = new FsConfigSource(root);
   const single = await validateRepository({ source, schemas });
+  const check = vi.spyOn(pool, "check");
   let last = 0;
   let total = 0;
   const parallel = await checkRepository({
@@ -29,6 +30,7 @@ async function bothWays(root: string, pool: WorkerCheckPool) {
       total = of;
     },
   });
+  expect(check).toHaveBeenCalledOnce();
   const shape = (r: typeof parallel) => ({ valid: r.valid, counts: r.counts, problems: r.problems });
   return { single: shape(single), parallel: shape(parallel), progress: { last, total } };
 }
@@ -114,6 +116,7 @@ describe("validation in worker threads", () => {
     await growQueues(dir, 2);
     expect(await applyAllExamples(dir)).toBeGreaterThan(20);
     const files = await countFiles(join(dir, "sites"));
+    expect((await new FsConfigSource(dir).listSites()).paths).toHaveLength(files - 1); // one is a link
     const pool = new WorkerCheckPool(dir, { worker: WORKER, threads: 2 });
     expect(pool.accepts(files)).toBe(true);
 

@@ -8,7 +8,7 @@ import type { FileKind, Locator, Problem, SourceFile } from "../model.js";
 import { makeProblem, sortProblems } from "../problem.js";
 import { compileTicketPatterns } from "../tickets.js";
 import { CLOUDS, CONFIG_FILE, classifyPath, type LayoutEntry } from "../tree/layout.js";
-import type { ConfigTree } from "../tree/tree.js";
+import type { ConfigTree, Entry } from "../tree/tree.js";
 import { crossRuleFields, crossRules, localRules, type RuleSettings, rules } from "./rules/index.js";
 import { createSchemaValidator, type SchemaSet, type SchemaValidator } from "./schema-validator.js";
 
@@ -204,26 +204,34 @@ function addEntry(
   check: { path: string; data?: Record<string, unknown>; pruned?: string[] },
   locate: Locator,
 ): void {
-  const base = { file: check.path, locate, ...(check.pruned ? { pruned: new Set(check.pruned) } : {}) };
-  const data = check.data ?? {};
-  if (entry.kind === "cloud")
-    tree.clouds.push({ ...base, data: data as unknown as ATLASCloud, folder: entry.cloud });
-  else if (entry.kind === "site") {
-    tree.sites.push({
-      ...base,
-      data: data as unknown as ATLASSite,
-      cloudFolder: entry.cloud,
-      folder: entry.site,
-    });
-  } else {
-    tree.queues.push({
-      ...base,
-      data: data as unknown as PanDAQueue,
-      cloudFolder: entry.cloud,
-      siteFolder: entry.site,
-      fileName: entry.queue,
-    });
-  }
+  const file = check.path;
+  const data = (check.data ?? {}) as unknown;
+  // Plain literals of one shape each: trees hold thousands of entries.
+  const added: Entry<unknown> =
+    entry.kind === "cloud"
+      ? push(tree.clouds, { file, locate, data: data as ATLASCloud, folder: entry.cloud })
+      : entry.kind === "site"
+        ? push(tree.sites, {
+            file,
+            locate,
+            data: data as ATLASSite,
+            cloudFolder: entry.cloud,
+            folder: entry.site,
+          })
+        : push(tree.queues, {
+            file,
+            locate,
+            data: data as PanDAQueue,
+            cloudFolder: entry.cloud,
+            siteFolder: entry.site,
+            fileName: entry.queue,
+          });
+  if (check.pruned) added.pruned = new Set(check.pruned);
+}
+
+function push<T>(list: T[], item: T): T {
+  list.push(item);
+  return item;
 }
 
 /** Queue names as a full validation would see them: read files by content, the others by file name. */
