@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { OperationalError } from "../core/errors.js";
 import type { FileKind } from "../core/model.js";
 import type { SchemaSource } from "../core/ports.js";
@@ -9,12 +8,16 @@ import {
   SCHEMA_FILES,
   type SchemaSet,
 } from "../core/validate/schema-validator.js";
+import { requireCached } from "./code-cache.js";
 import { packagePath } from "./package-root.js";
 
 /** The schemas/ folder shipped next to dist/ in the siteops package. */
 export const PACKAGE_SCHEMAS_DIR = packagePath("schemas/");
 
-/** Standalone validators written by `scripts/build-validators.mjs` during `npm run build`. */
+/**
+ * Standalone validators written by `scripts/build-validators.mjs` during `npm run build`, with
+ * their code cache (`code-cache.ts`).
+ */
 const PRECOMPILED = packagePath("dist/generated/validators.cjs");
 
 export class FsSchemaSource implements SchemaSource {
@@ -32,7 +35,7 @@ export class FsSchemaSource implements SchemaSource {
     const schemas = await this.readSchemas();
     let module: PrecompiledValidators & { schemaHash?: string };
     try {
-      module = createRequire(import.meta.url)(PRECOMPILED);
+      module = requireCached(PRECOMPILED) as typeof module;
     } catch {
       return undefined;
     }
