@@ -78,39 +78,57 @@ const common = {
 const target = join(root, "dist", "bundle");
 // Built aside and swapped in, so a CLI started meanwhile never sees a half-written bundle.
 const outdir = `${target}.new-${process.pid}`;
-await build({
-  ...common,
-  entryPoints: { main: src("cli/main.ts"), "validate-worker": src("adapters/validate-worker.ts") },
-  outdir,
-  format: "esm",
-  plugins: [commandsFromBundle, withoutSourceMaps],
-  // CommonJS dependencies inside an ESM bundle call require() for node built-ins.
-  banner: {
-    js: 'import { createRequire as __siteopsCreateRequire } from "node:module"; const require = __siteopsCreateRequire(import.meta.url);',
-  },
-});
-const commands = (await readdir(src("cli/commands"))).filter(
-  (f) => /^[\w-]+\.ts$/.test(f) && !f.includes(".test."),
-);
-await build({
-  ...common,
-  entryPoints: commands.map((f) => src(`cli/commands/${f}`)),
-  outdir: join(outdir, "commands"),
-  outExtension: { ".js": ".cjs" },
-  format: "cjs",
-  plugins: [sharedErrors, withoutSourceMaps],
-  define: { "import.meta.url": "__siteopsModuleUrl" },
-  banner: { js: 'var __siteopsModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
-});
-const old = `${target}.old-${process.pid}`;
-await rename(target, old).catch(() => undefined);
-await rename(outdir, target);
-await rm(old, { recursive: true, force: true });
-// Code caches are made in place: V8 keeps the path of the compiling run for stack traces.
-const { writeCodeCache } = await import(join(root, "dist", "adapters", "code-cache.js"));
-const errors = await import(join(root, "dist", "core", "errors.js"));
-for (const f of commands) {
-  writeCodeCache(join(target, "commands", f.replace(/\.ts$/, ".cjs")), {
-    shared: { [SHARED_ERRORS]: errors },
+const commands = (await readdir(src("cli/commands"))).filter((f) => /^[\w-]+\.ts$/.test(f));
+try {
+  await build({
+    ...common,
+    entryPoints: { main: src("cli/main.ts"), "validate-worker": src("adapters/validate-worker.ts") },
+    outdir,
+    format: "esm",
+    plugins: [commandsFromBundle, withoutSourceMaps],
+    // CommonJS dependencies inside an ESM bundle call require() for node built-ins.
+    banner: {
+      js: 'import { createRequire as __siteopsCreateRequire } from "node:module"; const require = __siteopsCreateRequire(import.meta.url);',
+    },
   });
+  await build({
+    ...common,
+    entryPoints: commands.map((f) => src(`cli/commands/${f}`)),
+    outdir: join(outdir, "commands"),
+    outExtension: { ".js": ".cjs" },
+    format: "cjs",
+    plugins: [sharedErrors, withoutSourceMaps],
+    define: { "import.meta.url": "__siteopsModuleUrl" },
+    banner: { js: 'var __siteopsModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  });
+  // Each command's code cache, made for the path it will be loaded from: V8 keeps that path for
+  // stack traces.
+  const { writeCodeCache } = await import(join(root, "dist", "adapters", "code-cache.js"));
+  const errors = await import(join(root, "dist", "core", "errors.js"));
+  for (const f of commands) {
+    const name = f.replace(/\.ts$/, ".cjs");
+    writeCodeCache(join(outdir, "commands", name), {
+      loadAs: join(target, "commands", name),
+      shared: { [SHARED_ERRORS]: errors },
+    });
+  }
+} catch (error) {
+  await rm(outdir, { recursive: true, force: true });
+  throw error;
 }
+const old = `${target}.old-${process.pid}`;
+for (let attempt = 1; ; attempt++) {
+  await rename(target, old).catch(() => undefined);
+  try {
+    await rename(outdir, target);
+    break;
+  } catch (error) {
+    // Another build swapped its bundle in meanwhile: move that one aside too and retry.
+    if (attempt === 5 || !["ENOTEMPTY", "EEXIST"].includes(error.code)) {
+      await rm(outdir, { recursive: true, force: true });
+      throw error;
+    }
+    await rm(old, { recursive: true, force: true });
+  }
+}
+await rm(old, { recursive: true, force: true });

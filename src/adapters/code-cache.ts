@@ -33,39 +33,51 @@ interface Loaded {
  * with the file, such as the error classes its `instanceof` checks test).
  */
 export function requireCached(file: string, shared: Readonly<Record<string, unknown>> = {}): unknown {
-  if (!loaded.has(file)) loaded.set(file, load(file, shared, true).exports);
+  if (!loaded.has(file)) loaded.set(file, load(file, file, shared, true).exports);
   return loaded.get(file);
 }
 
 /**
  * Build time: loads the file (running its top level, which compiles what every run compiles),
- * lets `warm` run more of it, and writes its code cache with what V8 compiled so far.
+ * lets `warm` run more of it, and writes its code cache with what V8 compiled so far. `loadAs` is
+ * the path runs will load the file from, when it is written elsewhere first.
  */
 export function writeCodeCache(
   file: string,
-  options: { shared?: Readonly<Record<string, unknown>>; warm?: (exports: unknown) => void } = {},
+  options: {
+    loadAs?: string;
+    shared?: Readonly<Record<string, unknown>>;
+    warm?: (exports: unknown) => void;
+  } = {},
 ): void {
-  const { script, exports } = load(file, options.shared ?? {}, false);
+  const loadAs = options.loadAs ?? file;
+  const { script, exports } = load(file, loadAs, options.shared ?? {}, false);
   options.warm?.(exports);
   writeFileSync(
     cacheFileOf(file),
-    Buffer.concat([identity(file, readFileSync(file)), script.createCachedData()]),
+    Buffer.concat([identity(loadAs, readFileSync(file)), script.createCachedData()]),
   );
 }
 
-function load(file: string, shared: Readonly<Record<string, unknown>>, useCache: boolean): Loaded {
+/** Runs `file` as if it were at `path` (its name in stack traces, its `require` and `__filename`). */
+function load(
+  file: string,
+  path: string,
+  shared: Readonly<Record<string, unknown>>,
+  useCache: boolean,
+): Loaded {
   const source = readFileSync(file);
-  const cachedData = useCache ? validCache(file, source) : undefined;
+  const cachedData = useCache ? validCache(file, path, source) : undefined;
   const script = new Script(wrap(source.toString("utf8")), {
-    filename: file,
+    filename: path,
     ...(cachedData ? { cachedData } : {}),
   });
-  const nodeRequire = createRequire(file);
+  const nodeRequire = createRequire(path);
   const require = Object.assign(
     (id: string): unknown => (Object.hasOwn(shared, id) ? shared[id] : nodeRequire(id)),
     nodeRequire,
   );
-  const module = { exports: {} as unknown, filename: file, id: file, loaded: false };
+  const module = { exports: {} as unknown, filename: path, id: path, loaded: false };
   const run = script.runInThisContext() as (
     exports: unknown,
     require: NodeJS.Require,
@@ -73,7 +85,7 @@ function load(file: string, shared: Readonly<Record<string, unknown>>, useCache:
     __filename: string,
     __dirname: string,
   ) => void;
-  run(module.exports, require, module, file, dirname(file));
+  run(module.exports, require, module, path, dirname(path));
   module.loaded = true;
   return { script, exports: module.exports };
 }
@@ -83,14 +95,15 @@ function wrap(source: string): string {
   return `(function (exports, require, module, __filename, __dirname) { ${source}\n});`;
 }
 
-function validCache(file: string, source: Buffer): Buffer | undefined {
+/** The V8 data of the cache beside `file`, if it was made for this source loaded from `path`. */
+function validCache(file: string, path: string, source: Buffer): Buffer | undefined {
   let cache: Buffer;
   try {
     cache = readFileSync(cacheFileOf(file));
   } catch {
     return undefined;
   }
-  if (cache.length <= HASH_BYTES || !cache.subarray(0, HASH_BYTES).equals(identity(file, source)))
+  if (cache.length <= HASH_BYTES || !cache.subarray(0, HASH_BYTES).equals(identity(path, source)))
     return undefined;
   return cache.subarray(HASH_BYTES);
 }
