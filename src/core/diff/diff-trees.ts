@@ -31,8 +31,6 @@ export interface ObjectsInput {
 
 export type DiffResultWithProblems = DiffReport & { problems: RevisionObjects["problems"] };
 
-const FACT_FIELDS = ["corecount", "corepower", "maxrss", "maxtime"] as const;
-
 const KIND_ORDER: Record<ChangeKind, number> = { cloud: 0, site: 1, ddmendpoint: 2, queue: 3 };
 const KINDS: ChangeKind[] = ["cloud", "site", "ddmendpoint", "queue"];
 
@@ -230,13 +228,22 @@ function defaultsOf(site: DiffObject | undefined): Record<string, unknown> {
 function facts(queue: DiffObject, revision: RevisionIndex, inheritable: string[]): QueueFacts {
   const site = queue.site === undefined ? undefined : revision.sites.get(queue.site);
   const defaults = defaultsOf(site);
+  const value = (field: string): number | undefined => {
+    const v = queue.data[field] ?? (inheritable.includes(field) ? defaults[field] : undefined);
+    return typeof v === "number" ? v : undefined;
+  };
   const catchall = queue.data.catchall;
   const out: QueueFacts = {
     perCoreMemory: typeof catchall === "string" && parseCatchall(catchall).has("per_core_attr"),
   };
-  for (const field of FACT_FIELDS) {
-    const v = queue.data[field] ?? (inheritable.includes(field) ? defaults[field] : undefined);
-    if (typeof v === "number") out[field] = v;
-  }
+  // Named properties: one object shape for all queues, where keyed stores would make many.
+  const corecount = value("corecount");
+  const corepower = value("corepower");
+  const maxrss = value("maxrss");
+  const maxtime = value("maxtime");
+  if (corecount !== undefined) out.corecount = corecount;
+  if (corepower !== undefined) out.corepower = corepower;
+  if (maxrss !== undefined) out.maxrss = maxrss;
+  if (maxtime !== undefined) out.maxtime = maxtime;
   return out;
 }
