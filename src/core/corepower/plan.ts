@@ -2,6 +2,7 @@
  * From samples (and hardware estimates) to a plan: which corepower values to change, which to hold
  * back and why, which expired pins to remove, and which records were skipped.
  */
+import { compareNames } from "../order.js";
 import type { HardwareEstimate } from "./hardware.js";
 import type { Held, PinRemoval, Plan, Point, Proposal, Sample, Skip, Target, TargetPath } from "./model.js";
 import { isExpired, PIN_FIELD, utcDay } from "./pins.js";
@@ -140,7 +141,7 @@ export function planCorepower(input: PlanInput): Plan {
       }
     }
   }
-  const order = (a: { target: Target }, b: { target: Target }) => a.target.key.localeCompare(b.target.key);
+  const order = (a: { target: Target }, b: { target: Target }) => compareNames(a.target.key, b.target.key);
   return {
     proposals: proposals.sort(order),
     removals: removals.sort(order),
@@ -167,5 +168,5 @@ export function countSkips(skipped: readonly Skip[]): { reason: Skip["reason"]; 
   for (const s of skipped) counts.set(s.reason, (counts.get(s.reason) ?? 0) + 1);
   return [...counts]
     .map(([reason, count]) => ({ reason, count }))
-    .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
+    .sort((a, b) => b.count - a.count || compareNames(a.reason, b.reason));
 }

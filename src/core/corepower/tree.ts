@@ -3,8 +3,10 @@
  * queue files: resource-centre names, where each corepower value is defined, pins and corecounts.
  * Also the mapping of a feed's site name (WLCG resource centre) to those places.
  */
+
 import { parseYaml } from "../load/parse-yaml.js";
 import type { SourceFile } from "../model.js";
+import { compareNames } from "../order.js";
 import { classifyPath } from "../tree/layout.js";
 import type { Pin, Sample, Skip, Target } from "./model.js";
 import { PIN_FIELD, readPin } from "./pins.js";
@@ -80,8 +82,8 @@ export function readCorepowerTree(files: readonly SourceFile[]): CorepowerTree {
     }
   }
   for (const q of queues) siteOf(q.cloud, q.site).queues.push(q.info);
-  const list = [...sites.values()].sort((a, b) => a.file.localeCompare(b.file));
-  for (const site of list) site.queues.sort((a, b) => a.name.localeCompare(b.name));
+  const list = [...sites.values()].sort((a, b) => compareNames(a.file, b.file));
+  for (const site of list) site.queues.sort((a, b) => compareNames(a.name, b.name));
   return { sites: list, notes };
 }
 

@@ -1,5 +1,6 @@
 import { inheritableFields } from "../config.js";
 import type { FileKind } from "../model.js";
+import { compareNames } from "../order.js";
 import { SchemaIndex as Index, type SchemaIndex, type SchemaNode } from "../schema-index.js";
 import type { SchemaSet } from "../validate/schema-validator.js";
 import { compareFields, deepEqual, listFields, parseCatchall } from "./compare.js";
@@ -34,10 +35,7 @@ export type DiffResultWithProblems = DiffReport & { problems: RevisionObjects["p
 const KIND_ORDER: Record<ChangeKind, number> = { cloud: 0, site: 1, ddmendpoint: 2, queue: 3 };
 const KINDS: ChangeKind[] = ["cloud", "site", "ddmendpoint", "queue"];
 
-/** `localeCompare`, which is not cheap, only for strings that differ. */
-function compareText(a: string, b: string): number {
-  return a === b ? 0 : a.localeCompare(b);
-}
+const compareText = compareNames;
 
 /** The semantic diff of two revisions: objects matched by name, fields compared by the schemas. */
 export function diffRevisions(input: DiffInput): DiffResultWithProblems {
