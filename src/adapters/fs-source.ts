@@ -166,6 +166,9 @@ export class FsConfigSource implements ConfigSource, FileWriter {
   }
 }
 
+const SCRATCH_BYTES = 64 * 1024;
+let scratch: Uint8Array | undefined;
+
 /**
  * Reads one file of a tree the way `FsConfigSource` does (no links followed, capped), without
  * waiting on the event loop: for threads that read and check files one after another.
@@ -174,6 +177,10 @@ export function readTreeFileSync(root: string, path: string): { file: SourceFile
   try {
     const fd = openSync(join(root, path), constants.O_RDONLY | constants.O_NOFOLLOW);
     try {
+      // Nearly every file fits the scratch buffer: read to the end without asking for the size.
+      scratch ??= new Uint8Array(SCRATCH_BYTES);
+      const first = readSync(fd, scratch, 0, SCRATCH_BYTES, 0);
+      if (first < SCRATCH_BYTES) return { file: { path, bytes: scratch.slice(0, first), size: first } };
       const { size } = fstatSync(fd);
       const length = Math.min(size, READ_CAP_BYTES + 1);
       const bytes = new Uint8Array(length);

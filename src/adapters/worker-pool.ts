@@ -13,8 +13,16 @@ import type { WorkerBatch, WorkerResults, WorkerSetup } from "./validate-worker.
 
 /** Below this many files, starting threads costs more than the second core saves. */
 const MIN_FILES = 500;
-/** Files per message: few messages, yet small enough to keep every thread busy to the end. */
-const BATCH = 128;
+/**
+ * Files per message: a share of what is left (few messages while much is left, small ones at the
+ * end, so the threads finish together), within these bounds.
+ */
+const BATCH = { min: 16, max: 256, share: 4 };
+/**
+ * Young generation of each thread's heap, in MB: nearly everything a thread allocates dies with
+ * its file, so a small one keeps memory low without more time in the collector.
+ */
+const YOUNG_GENERATION_MB = 8;
 
 /**
  * The compiled worker module beside this one: `dist/adapters/` for tsc's output, one folder up
@@ -35,7 +43,7 @@ export interface PoolOptions {
   threads?: number;
   /** This thread checks files too, between handing out batches. */
   inline?: boolean;
-  /** Young-generation size of each worker's heap, in MB (V8's default when absent). */
+  /** Young-generation size of each worker's heap, in MB. */
   youngGenerationMb?: number;
   /** The compiled worker module (found beside this module by default). */
   worker?: URL;
@@ -56,7 +64,7 @@ export class WorkerCheckPool implements FileCheckPool {
   private readonly minFiles: number;
   private readonly threads: number;
   private readonly inline: boolean;
-  private readonly youngGenerationMb: number | undefined;
+  private readonly youngGenerationMb: number;
   private readonly worker: URL | undefined;
   private started: Thread[] | undefined;
 
@@ -65,7 +73,7 @@ export class WorkerCheckPool implements FileCheckPool {
     this.minFiles = options.minFiles ?? MIN_FILES;
     this.threads = options.threads ?? availableParallelism();
     this.inline = options.inline ?? false;
-    this.youngGenerationMb = options.youngGenerationMb;
+    this.youngGenerationMb = options.youngGenerationMb ?? YOUNG_GENERATION_MB;
     this.worker = options.worker ?? findWorker();
   }
 
@@ -73,10 +81,9 @@ export class WorkerCheckPool implements FileCheckPool {
     return this.worker !== undefined && this.threads > 1 && fileCount >= this.minFiles;
   }
 
-  start(): void {
+  start(setup: WorkerSetup): void {
     if (this.started || !this.worker) return;
-    const resourceLimits =
-      this.youngGenerationMb === undefined ? {} : { maxYoungGenerationSizeMb: this.youngGenerationMb };
+    const resourceLimits = { maxYoungGenerationSizeMb: this.youngGenerationMb };
     const count = this.inline ? this.threads - 1 : this.threads;
     this.started = [];
     for (let i = 0; i < count; i++) {
@@ -89,6 +96,8 @@ export class WorkerCheckPool implements FileCheckPool {
       thread.worker.on("exit", (code) => {
         thread.failure ??= new Error(`a validation thread stopped (exit code ${code})`);
       });
+      // The thread makes its validator while the caller still lists the files.
+      thread.worker.postMessage({ setup });
       this.started.push(thread);
     }
   }
@@ -109,10 +118,16 @@ export class WorkerCheckPool implements FileCheckPool {
     onProgress?: (done: number, total: number) => void,
   ): Promise<BatchResult[]> {
     if (!this.worker) throw new Error("no compiled validate-worker.js to start");
-    this.start();
+    this.start(setup);
     const threads = this.started ?? [];
     const batches: string[][] = [];
-    for (let i = 0; i < paths.length; i += BATCH) batches.push(paths.slice(i, i + BATCH));
+    const participants = this.inline ? threads.length + 1 : threads.length;
+    for (let i = 0; i < paths.length; ) {
+      const left = paths.length - i;
+      const size = Math.max(BATCH.min, Math.min(BATCH.max, Math.ceil(left / (participants * BATCH.share))));
+      batches.push(paths.slice(i, i + size));
+      i += size;
+    }
     const results: BatchResult[][] = new Array(batches.length);
     let next = 0;
     let finished = 0;
@@ -144,7 +159,6 @@ export class WorkerCheckPool implements FileCheckPool {
         if (finished < batches.length)
           settle?.reject(thread.failure ?? new Error(`a validation thread stopped (exit code ${code})`));
       });
-      worker.postMessage({ setup });
       // Two batches each, so a thread never waits for its next one.
       send(worker);
       send(worker);

@@ -58,14 +58,6 @@ export async function checkRepository(
   if (!pool || !source.listSites || (options.overlay && options.overlay.size > 0))
     return validateRepository(options);
   try {
-    // The threads start as soon as the tree is known to be large enough, while it is still listed.
-    const listing = await source.listSites((count) => {
-      if (pool.accepts(count)) pool.start();
-    });
-    if (!pool.accepts(listing.paths.length)) {
-      pool.close();
-      return await validateRepository(options);
-    }
     const [schemas, configFile, precompiled] = await Promise.all([
       options.schemas.readSchemas(),
       source.readConfig(),
@@ -82,6 +74,15 @@ export async function checkRepository(
       himemMbPerCore: config.himemMbPerCore,
       inheritable: inheritableFields(schemas.queue),
     };
+    // The threads start (and get ready to check) as soon as the tree is known to be large
+    // enough, while it is still being listed.
+    const listing = await source.listSites((count) => {
+      if (pool.accepts(count)) pool.start({ schemas, settings });
+    });
+    if (!pool.accepts(listing.paths.length)) {
+      pool.close();
+      return await validateRepository(options);
+    }
     const results = await pool.check(listing.paths, { schemas, settings }, options.onProgress);
     const checks: LocalCheck[] = [];
     const readProblems: Problem[] = [...listing.problems];

@@ -37,6 +37,12 @@ export interface SchemaSource {
   readPrecompiled?(): Promise<PrecompiledValidators | undefined>;
 }
 
+/** What checking a file on its own needs: the schemas and the settings of the repository. */
+export interface FileCheckSetup {
+  schemas: SchemaSet;
+  settings: LocalSettings;
+}
+
 /**
  * Checks the files of a tree each on its own (`checkAlone`: parse, schema, one-object rules) in
  * other threads, which read the files themselves from the same tree as the `ConfigSource`.
@@ -44,8 +50,11 @@ export interface SchemaSource {
 export interface FileCheckPool {
   /** Whether checking this many files here pays off (and can run at all). */
   accepts(fileCount: number): boolean;
-  /** Starts the threads ahead of `check` (while files are still being listed); `close` stops them. */
-  start(): void;
+  /**
+   * Starts the threads ahead of `check`, while the files are still being listed, so they are
+   * ready when it comes; `close` stops them.
+   */
+  start(setup: FileCheckSetup): void;
   close(): void;
   /**
    * One result per path, in order: the check, or the problem that kept the file from being read.
@@ -53,7 +62,7 @@ export interface FileCheckPool {
    */
   check(
     paths: readonly string[],
-    setup: { schemas: SchemaSet; settings: LocalSettings },
+    setup: FileCheckSetup,
     onProgress?: (done: number, total: number) => void,
   ): Promise<({ check: LocalCheck } | { problem: Problem })[]>;
   /** A file read again, synchronously, to locate a problem the cross-object rules found in it. */
