@@ -113,3 +113,27 @@ describe("patternCovers (a later rule that matches every file of an earlier one)
     expect(patternCovers(compilePattern(later), compilePattern(earlier))).toBe(expected);
   });
 });
+
+describe("looking rules up by their anchored folders", () => {
+  it("picks the same rule as trying every line from the bottom, for every file of the bundled tree", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const { execFileSync } = await import("node:child_process");
+    const { lastMatch } = await import("../../src/core/codeowners/index.js");
+    const root = new URL("../../", import.meta.url);
+    const generated = await readFile(new URL(".github/CODEOWNERS", root), "utf8");
+    // Globs and unanchored names between the generated per-folder rules.
+    const text = `${generated}\n*.md @docs-team\nqueues/ @queue-team\n/sites/US/*/site.yaml @us-sites\n/sites/CERN/ @cern\n`;
+    const { rules } = parseCodeowners(text);
+    const paths = execFileSync("git", ["ls-files", "sites", ".github", "siteops.config.yaml"], {
+      cwd: root,
+      encoding: "utf8",
+    })
+      .split("\n")
+      .filter(Boolean);
+    expect(paths.length).toBeGreaterThan(200);
+    for (const path of [...paths, "sites/US/AGLT2/README.md", "sites/NEW/X/queues/Q.yaml"]) {
+      const linear = [...rules].reverse().find((r) => r.valid && r.compiled.regex.test(path));
+      expect(lastMatch(path, rules)?.line, path).toBe(linear?.line);
+    }
+  });
+});

@@ -164,7 +164,7 @@ function ruleIndex(rules: readonly CodeownersRule[]): RuleIndex {
   index = { byPrefix: new Map(), floating: [] };
   rules.forEach((rule, i) => {
     if (!rule.valid) return;
-    const prefix = literalPrefix(rule.compiled);
+    const prefix = plainAnchoredPrefix(rule.pattern) ?? literalPrefix(rule.compiled);
     if (prefix.length === 0) {
       index!.floating.push(i);
       return;
@@ -176,6 +176,18 @@ function ruleIndex(rules: readonly CodeownersRule[]): RuleIndex {
   });
   indexes.set(rules, index);
   return index;
+}
+
+/**
+ * `literalPrefix` of a pattern without any special character, read from the text without
+ * compiling it: `/sites/US/AGLT2/` gives its three names; undefined when the pattern has special
+ * characters (compile it) and [] when it is unanchored (it may match at any depth).
+ */
+function plainAnchoredPrefix(pattern: string): string[] | undefined {
+  if (/[*?\\[\]]/.test(pattern)) return undefined;
+  const names = pattern.split("/").filter((name) => name !== "");
+  const anchored = pattern.startsWith("/") || pattern.replace(/\/+$/, "").includes("/");
+  return anchored && names.length > 0 ? names : [];
 }
 
 /** The rule GitHub applies to a path: the last valid rule that matches it, or undefined. */

@@ -1,5 +1,5 @@
 import type { Problem } from "../model.js";
-import { type CodeownersRule, compilePattern } from "./match.js";
+import { type CodeownersRule, type CompiledPattern, compilePattern } from "./match.js";
 
 /** Where siteops keeps the file; GitHub reads `.github/CODEOWNERS` before `CODEOWNERS` and `docs/CODEOWNERS`. */
 export const CODEOWNERS_FILE = ".github/CODEOWNERS";
@@ -76,7 +76,18 @@ export function parseCodeowners(text: string, file: string = CODEOWNERS_FILE): P
         );
       } else owners.push(owner);
     }
-    rules.push({ line: lineNo, pattern, owners, valid, compiled: compilePattern(pattern) });
+    // Compiled on first use: most rules of a large file are never tried (see `lastMatch`).
+    let compiled: CompiledPattern | undefined;
+    rules.push({
+      line: lineNo,
+      pattern,
+      owners,
+      valid,
+      get compiled() {
+        compiled ??= compilePattern(pattern);
+        return compiled;
+      },
+    });
   });
   return { rules, problems };
 }
