@@ -117,7 +117,7 @@ export async function validateChange(options: {
         paths: index.paths,
         cloudFolders: index.cloudFolders,
         siteFolders: index.siteFolders,
-        queueFiles: index.queueFiles,
+        queueFiles: () => index.queueFiles,
         report,
       },
     },

@@ -108,6 +108,15 @@ const SCENARIOS: [string, Edit[], string[]][] = [
     ["duplicate-name"],
   ],
   [
+    "a new site whose name differs from another only in case",
+    [
+      copy("sites/US/MWT2/site.yaml", "sites/US/mwt2/site.yaml", (t) =>
+        t.replace(/^name: .*$/m, "name: mwt2").replace(/^ddmendpoints:[\s\S]*$/m, ""),
+      ),
+    ],
+    ["duplicate-name"],
+  ],
+  [
     "a DDM endpoint declared by a second site",
     [
       edit("sites/US/MWT2/site.yaml", (t) =>

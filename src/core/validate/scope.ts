@@ -16,40 +16,72 @@ import { classifyPath } from "../tree/layout.js";
  *   may declare its endpoints (by the `<SITE>_<TOKEN>` prefix, else by text search, else all).
  */
 
-/** File names of the whole tree, indexed; in a valid tree file and folder names are the object names. */
+/**
+ * File names of the whole tree, indexed; in a valid tree file and folder names are the object
+ * names. Built for every pull request from a listing of the whole tree, so the constructor does
+ * only what every check needs (folders, site files); the rest is found when asked.
+ */
 export class TreeIndex {
   readonly paths: ReadonlySet<string>;
-  /** Queue files with their file base names, in tree order. */
-  readonly queueFiles: { path: string; name: string }[] = [];
   readonly cloudFolders = new Set<string>();
   /** `<CLOUD>/<SITE>` of every folder holding a site.yaml or queues. */
   readonly siteFolders = new Set<string>();
-  private readonly queuesByLowerName = new Map<string, string[]>();
+  private readonly listing: readonly string[];
+  private readonly siteFiles: string[] = [];
   private readonly siteFileByName = new Map<string, string>();
-  private readonly sitesByLowerName = new Map<string, string[]>();
-  private readonly queuesBySiteFolder = new Map<string, string[]>();
+  private queues: { path: string; name: string }[] | undefined;
 
+  /** `paths`: the listing of `sites/`, sorted. */
   constructor(paths: readonly string[]) {
+    this.listing = paths;
     this.paths = new Set(paths);
+    // Sorted paths come folder by folder: classify the first file of a site folder, and after it
+    // look only for the folder's site.yaml.
+    let folder = "";
     for (const path of paths) {
+      if (folder !== "" && path.startsWith(folder)) {
+        if (path.length === folder.length + 9 && path.endsWith("site.yaml")) this.addSite(path, folder);
+        continue;
+      }
       const entry = classifyPath(path);
       if (entry.kind === "documentation" || entry.kind === "unexpected") continue;
       this.cloudFolders.add(entry.cloud);
-      if (entry.kind !== "cloud") this.siteFolders.add(`${entry.cloud}/${entry.site}`);
-      if (entry.kind === "queue") {
-        this.queueFiles.push({ path, name: entry.queue });
-        push(this.queuesByLowerName, entry.queue.toLowerCase(), path);
-        push(this.queuesBySiteFolder, `${entry.cloud}/${entry.site}`, path);
-      } else if (entry.kind === "site") {
-        if (!this.siteFileByName.has(entry.site)) this.siteFileByName.set(entry.site, path);
-        push(this.sitesByLowerName, entry.site.toLowerCase(), path);
-      }
+      if (entry.kind === "cloud") continue;
+      this.siteFolders.add(`${entry.cloud}/${entry.site}`);
+      folder = `sites/${entry.cloud}/${entry.site}/`;
+      if (entry.kind === "site") this.addSite(path, folder);
     }
   }
 
+  private addSite(path: string, folder: string): void {
+    const name = folder.slice(folder.indexOf("/", 6) + 1, -1);
+    this.siteFiles.push(path);
+    if (!this.siteFileByName.has(name)) this.siteFileByName.set(name, path);
+  }
+
+  /** Queue files with their file base names, in tree order. */
+  get queueFiles(): readonly { path: string; name: string }[] {
+    if (!this.queues) {
+      this.queues = [];
+      for (const path of this.listing) {
+        const entry = classifyPath(path);
+        if (entry.kind === "queue") this.queues.push({ path, name: entry.queue });
+      }
+    }
+    return this.queues;
+  }
+
   /** Queue files whose name equals `name` without regard to case. */
-  queuesNamedLike(name: string): readonly string[] {
-    return this.queuesByLowerName.get(name.toLowerCase()) ?? [];
+  queuesNamedLike(name: string): string[] {
+    const lower = `/${name.toLowerCase()}.yaml`;
+    // Compare lengths first: lower-casing every path of a large tree for each lookup is not free.
+    return this.listing.filter(
+      (path) =>
+        path.length > lower.length &&
+        path.lastIndexOf("/") === path.length - lower.length &&
+        path.toLowerCase().endsWith(lower) &&
+        classifyPath(path).kind === "queue",
+    );
   }
 
   /** The queue file named exactly `name`, if any. */
@@ -57,8 +89,12 @@ export class TreeIndex {
     return this.queuesNamedLike(name).find((path) => path.endsWith(`/queues/${name}.yaml`));
   }
 
-  sitesNamedLike(name: string): readonly string[] {
-    return this.sitesByLowerName.get(name.toLowerCase()) ?? [];
+  sitesNamedLike(name: string): string[] {
+    const lower = name.toLowerCase();
+    return this.siteFiles.filter((path) => {
+      const folder = path.slice(0, -"/site.yaml".length);
+      return folder.slice(folder.lastIndexOf("/") + 1).toLowerCase() === lower;
+    });
   }
 
   siteFile(name: string): string | undefined {
@@ -66,11 +102,12 @@ export class TreeIndex {
   }
 
   allSiteFiles(): string[] {
-    return [...this.sitesByLowerName.values()].flat();
+    return [...this.siteFiles];
   }
 
-  queuesOfSiteFolder(cloud: string, site: string): readonly string[] {
-    return this.queuesBySiteFolder.get(`${cloud}/${site}`) ?? [];
+  queuesOfSiteFolder(cloud: string, site: string): string[] {
+    const folder = `sites/${cloud}/${site}/queues/`;
+    return this.listing.filter((path) => path.startsWith(folder) && classifyPath(path).kind === "queue");
   }
 
   /** Site files that may declare `endpoint`: every site whose name plus `_` starts it. */
@@ -184,10 +221,4 @@ export function endpointNames(data: Data | undefined): string[] {
 
 function str(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
-}
-
-function push(map: Map<string, string[]>, key: string, value: string): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }

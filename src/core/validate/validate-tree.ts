@@ -45,7 +45,7 @@ export interface TreeScope {
    * Every queue file of the whole tree with its name as the file name gives it; for "did you
    * mean" suggestions, files that were read are named by their content instead.
    */
-  queueFiles: readonly { path: string; name: string }[];
+  queueFiles: () => readonly { path: string; name: string }[];
   /** The files whose problems are reported; the other files are context. */
   report: ReadonlySet<string>;
 }
@@ -95,7 +95,8 @@ export function validateTree(
   const context = {
     tree,
     settings: ruleSettings(config, input.schemas),
-    ...(scope ? { queueNames: wholeTreeQueueNames(scope, tree, byPath) } : {}),
+    // Built only if a suggestion is needed: it walks every queue of the whole tree.
+    ...(scope ? { queueNames: () => wholeTreeQueueNames(scope, tree, byPath) } : {}),
   };
   for (const rule of rules) problems.push(...rule(context));
   // Context files are read only to answer questions about the reported ones.
@@ -242,7 +243,7 @@ function wholeTreeQueueNames(
 ): string[] {
   const read = new Map(tree.queues.map((q) => [q.file, q.data.name]));
   const names = new Set<string>();
-  for (const { path, name } of scope.queueFiles) {
+  for (const { path, name } of scope.queueFiles()) {
     if (!files.has(path)) names.add(name);
     else if (read.has(path)) names.add(read.get(path)!);
   }

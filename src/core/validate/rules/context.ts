@@ -15,7 +15,7 @@ export interface RuleContext {
    * Every queue name of the whole tree, when `tree` holds only part of it (a pull request's
    * changed files and what they refer to); suggestions are drawn from it.
    */
-  queueNames?: readonly string[];
+  queueNames?: () => readonly string[];
 }
 
 /** A cross-object check: everything JSON Schema cannot say about one file alone. */

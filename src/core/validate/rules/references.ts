@@ -34,7 +34,11 @@ export const knownEndpoints: Rule = ({ tree }) => {
 /** A parent must be an existing (virtual) queue: PanDA groups its children under it. */
 export const knownParents: Rule = ({ tree, queueNames }) => {
   const byName = new Map(tree.queues.map((q) => [q.data.name, q]));
-  const names = queueNames ?? [...byName.keys()];
+  let names: readonly string[] | undefined;
+  const allNames = () => {
+    names ??= queueNames ? queueNames() : [...byName.keys()];
+    return names;
+  };
   const problems: Problem[] = [];
   for (const queue of tree.queues) {
     const parentName = queue.data.parent;
@@ -54,7 +58,7 @@ export const knownParents: Rule = ({ tree, queueNames }) => {
         ),
       );
     } else if (!parent) {
-      const guess = closestMatch(parentName, names);
+      const guess = closestMatch(parentName, allNames());
       problems.push(
         makeProblem(
           {
