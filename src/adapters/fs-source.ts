@@ -166,21 +166,24 @@ export class FsConfigSource implements ConfigSource, FileWriter {
   }
 }
 
-const SCRATCH_BYTES = 64 * 1024;
-let scratch: Uint8Array | undefined;
-
 /**
  * Reads one file of a tree the way `FsConfigSource` does (no links followed, capped), without
- * waiting on the event loop: for threads that read and check files one after another.
+ * waiting on the event loop: for threads that read and check files one after another. A file
+ * that fits `scratch` is read into it, without asking its size or allocating: its bytes are then
+ * a view of `scratch`, valid until the next read into it.
  */
-export function readTreeFileSync(root: string, path: string): { file: SourceFile } | { problem: Problem } {
+export function readTreeFileSync(
+  root: string,
+  path: string,
+  scratch?: Uint8Array,
+): { file: SourceFile } | { problem: Problem } {
   try {
     const fd = openSync(join(root, path), constants.O_RDONLY | constants.O_NOFOLLOW);
     try {
-      // Nearly every file fits the scratch buffer: read to the end without asking for the size.
-      scratch ??= new Uint8Array(SCRATCH_BYTES);
-      const first = readSync(fd, scratch, 0, SCRATCH_BYTES, 0);
-      if (first < SCRATCH_BYTES) return { file: { path, bytes: scratch.slice(0, first), size: first } };
+      if (scratch) {
+        const first = readSync(fd, scratch, 0, scratch.length, 0);
+        if (first < scratch.length) return { file: { path, bytes: scratch.subarray(0, first), size: first } };
+      }
       const { size } = fstatSync(fd);
       const length = Math.min(size, READ_CAP_BYTES + 1);
       const bytes = new Uint8Array(length);

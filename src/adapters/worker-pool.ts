@@ -1,13 +1,11 @@
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
-import { setImmediate as yieldToEvents } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { SourceFile } from "../core/model.js";
 import type { FileCheckPool } from "../core/ports.js";
 import type { BatchResult } from "./check-batch.js";
-import { batchValidator, checkBatch } from "./check-batch.js";
 import { readTreeFileSync } from "./fs-source.js";
 import type { WorkerBatch, WorkerResults, WorkerSetup } from "./validate-worker.js";
 
@@ -39,10 +37,8 @@ function findWorker(): URL | undefined {
 export interface PoolOptions {
   /** Trees with fewer files are left to the caller's thread. */
   minFiles?: number;
-  /** Threads checking files, this one included when `inline`; default: one per core. */
+  /** Threads checking files; default: one per core. */
   threads?: number;
-  /** This thread checks files too, between handing out batches. */
-  inline?: boolean;
   /** Young-generation size of each worker's heap, in MB. */
   youngGenerationMb?: number;
   /** The compiled worker module (found beside this module by default). */
@@ -63,7 +59,6 @@ export class WorkerCheckPool implements FileCheckPool {
   private readonly root: string;
   private readonly minFiles: number;
   private readonly threads: number;
-  private readonly inline: boolean;
   private readonly youngGenerationMb: number;
   private readonly worker: URL | undefined;
   private started: Thread[] | undefined;
@@ -72,7 +67,6 @@ export class WorkerCheckPool implements FileCheckPool {
     this.root = resolve(root);
     this.minFiles = options.minFiles ?? MIN_FILES;
     this.threads = options.threads ?? availableParallelism();
-    this.inline = options.inline ?? false;
     this.youngGenerationMb = options.youngGenerationMb ?? YOUNG_GENERATION_MB;
     this.worker = options.worker ?? findWorker();
   }
@@ -84,7 +78,7 @@ export class WorkerCheckPool implements FileCheckPool {
   start(setup: WorkerSetup): void {
     if (this.started || !this.worker) return;
     const resourceLimits = { maxYoungGenerationSizeMb: this.youngGenerationMb };
-    const count = this.inline ? this.threads - 1 : this.threads;
+    const count = this.threads;
     this.started = [];
     for (let i = 0; i < count; i++) {
       const thread: Thread = {
@@ -118,13 +112,16 @@ export class WorkerCheckPool implements FileCheckPool {
     onProgress?: (done: number, total: number) => void,
   ): Promise<BatchResult[]> {
     if (!this.worker) throw new Error("no compiled validate-worker.js to start");
+    if (paths.length === 0) {
+      this.close();
+      return [];
+    }
     this.start(setup);
     const threads = this.started ?? [];
     const batches: string[][] = [];
-    const participants = this.inline ? threads.length + 1 : threads.length;
     for (let i = 0; i < paths.length; ) {
       const left = paths.length - i;
-      const size = Math.max(BATCH.min, Math.min(BATCH.max, Math.ceil(left / (participants * BATCH.share))));
+      const size = Math.max(BATCH.min, Math.min(BATCH.max, Math.ceil(left / (threads.length * BATCH.share))));
       batches.push(paths.slice(i, i + size));
       i += size;
     }
@@ -136,8 +133,6 @@ export class WorkerCheckPool implements FileCheckPool {
     const allDone = new Promise<void>((resolve, reject) => {
       settle = { resolve, reject };
     });
-    // Awaited only after this thread's own batches: a thread failing meanwhile is not unhandled.
-    allDone.catch(() => undefined);
     const record = (id: number, batch: BatchResult[]) => {
       results[id] = batch;
       if (onProgress) for (let k = 0; k < batch.length; k++) onProgress(++done, paths.length);
@@ -164,16 +159,6 @@ export class WorkerCheckPool implements FileCheckPool {
       send(worker);
     }
     try {
-      if (batches.length === 0) return [];
-      if (this.inline) {
-        const validator = await batchValidator(setup.schemas);
-        while (next < batches.length) {
-          const id = next++;
-          record(id, checkBatch(this.root, batches[id]!, setup.settings, validator));
-          // Lets the workers' results in, and hands them their next batches.
-          await yieldToEvents();
-        }
-      }
       await allDone;
       return results.flat();
     } finally {

@@ -130,16 +130,20 @@ describe("validation in worker threads", () => {
     expect(progress.total).toBeGreaterThan(500);
   });
 
-  it("reports what the single-threaded validation reports on the bundled tree, with more threads than batches", async () => {
+  it("reports what the single-threaded validation reports with more threads than batches", async () => {
     const dir = await copyRepository(PROJECT_ROOT);
     dirs.push(dir);
+    for (const cloud of await readdir(join(dir, "sites"))) {
+      if (cloud !== "CA") await rm(join(dir, "sites", cloud), { recursive: true });
+    }
 
     const { single, parallel } = await bothWays(
       dir,
-      new WorkerCheckPool(dir, { worker: WORKER, minFiles: 0, threads: 4 }),
+      new WorkerCheckPool(dir, { worker: WORKER, minFiles: 0, threads: 3 }),
     );
 
-    expect(single.valid).toBe(true);
+    expect(single.counts.queues).toBeGreaterThan(0);
+    expect(single.counts.queues + single.counts.sites).toBeLessThan(16);
     expect(parallel).toEqual(single);
   });
 
