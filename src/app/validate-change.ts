@@ -71,25 +71,37 @@ export async function validateChange(options: {
     head: new Map(changed.flatMap((path) => (contents.has(path) ? [[path, parse(path) ?? {}]] : []))),
   });
   const report = seeds.report;
-  const [referrers, clashes] = await Promise.all([
-    grep(head, seeds.queueNeedles, SITES_DIR),
-    grep(head, seeds.siteNeedles, SITES_DIR),
-  ]);
-  for (const path of referrers) if (classifyPath(path).kind === "queue") report.add(path);
-  for (const path of clashes) if (classifyPath(path).kind === "site") report.add(path);
   const read = async (paths: Iterable<string>) => {
     const missing = [...paths].filter((path) => !contents.has(path));
     for (const [path, bytes] of await reader.readFiles(head, missing)) contents.set(path, bytes);
   };
-  await read(report);
   // The rules of a reported queue read its site, its parent and the sites of its endpoints.
   const context = new Set<string>();
   const endpoints = new Set<string>();
-  for (const path of report) {
-    const needs = queueContext(index, path, parse(path));
-    for (const file of needs.files) context.add(file);
-    for (const name of needs.endpoints) endpoints.add(name);
-  }
+  const addContext = (paths: Iterable<string>) => {
+    for (const path of paths) {
+      const needs = queueContext(index, path, parse(path));
+      for (const file of needs.files) context.add(file);
+      for (const name of needs.endpoints) endpoints.add(name);
+    }
+  };
+  // git searches the whole tree for the names while the changed files' context is read.
+  const searches = Promise.all([
+    grep(head, seeds.queueNeedles, SITES_DIR),
+    grep(head, seeds.siteNeedles, SITES_DIR),
+  ]);
+  searches.catch(() => {});
+  await read(report);
+  addContext(report);
+  await read(context);
+  const [referrers, clashes] = await searches;
+  const found = [
+    ...referrers.filter((path) => classifyPath(path).kind === "queue"),
+    ...clashes.filter((path) => classifyPath(path).kind === "site"),
+  ].filter((path) => !report.has(path));
+  for (const path of found) report.add(path);
+  await read(found);
+  addContext(found);
   await read(context);
   let unresolved = unresolvedEndpoints(endpoints, [...report, ...context], parse);
   if (unresolved.length) {

@@ -30,6 +30,7 @@ export class TreeIndex {
   private readonly siteFiles: string[] = [];
   private readonly siteFileByName = new Map<string, string>();
   private queues: { path: string; name: string }[] | undefined;
+  private queuesByLowerName: Map<string, string[]> | undefined;
 
   /** `paths`: the listing of `sites/`, sorted. */
   constructor(paths: readonly string[]) {
@@ -72,16 +73,18 @@ export class TreeIndex {
   }
 
   /** Queue files whose name equals `name` without regard to case. */
-  queuesNamedLike(name: string): string[] {
-    const lower = `/${name.toLowerCase()}.yaml`;
-    // Compare lengths first: lower-casing every path of a large tree for each lookup is not free.
-    return this.listing.filter(
-      (path) =>
-        path.length > lower.length &&
-        path.lastIndexOf("/") === path.length - lower.length &&
-        path.toLowerCase().endsWith(lower) &&
-        classifyPath(path).kind === "queue",
-    );
+  queuesNamedLike(name: string): readonly string[] {
+    if (!this.queuesByLowerName) {
+      // Built on the first lookup: a pull request looks up every name it touches and every parent.
+      this.queuesByLowerName = new Map();
+      for (const { path, name: fileName } of this.queueFiles) {
+        const key = fileName.toLowerCase();
+        const list = this.queuesByLowerName.get(key);
+        if (list) list.push(path);
+        else this.queuesByLowerName.set(key, [path]);
+      }
+    }
+    return this.queuesByLowerName.get(name.toLowerCase()) ?? [];
   }
 
   /** The queue file named exactly `name`, if any. */
