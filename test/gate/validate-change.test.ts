@@ -3,14 +3,16 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GitRevisionReader } from "../../src/adapters/git-reader.js";
 import { FsSchemaSource } from "../../src/adapters/schemas-fs.js";
+import { diffResolved } from "../../src/app/diff.js";
 import { RevisionConfigSource } from "../../src/app/revision-source.js";
 import { validateRepository } from "../../src/app/validate.js";
 import { validateChange } from "../../src/app/validate-change.js";
+import { diffRevisions } from "../../src/core/diff/diff-trees.js";
 import { bundledRepoCopy, git } from "../helpers/repo.js";
 
-// A pull request is validated from what it changed plus what that can affect; this compares it with
-// a full validation of the same head on real commits, for changes whose effects reach files the
-// pull request did not touch.
+// A pull request is validated and diffed from what it changed plus what that can affect; this
+// compares both with the slow paths (a full validation, a diff of every file of both trees) on real
+// commits, for changes whose effects reach files the pull request did not touch.
 
 type Edit = (dir: string) => Promise<void>;
 
@@ -156,7 +158,7 @@ const SCENARIOS: [string, Edit[], string[]][] = [
   ],
 ];
 
-describe("validating a pull request from what it changed", () => {
+describe("judging a pull request from what it changed", () => {
   let dir: string;
   let cleanup: () => Promise<void>;
   let reader: GitRevisionReader;
@@ -191,6 +193,24 @@ describe("validating a pull request from what it changed", () => {
     // It read a part of the tree, not all of it (the suggestion cases read every site file).
     const total = full.counts.clouds + full.counts.sites + full.counts.queues;
     expect(scoped.read).toBeLessThan(total);
+  });
+
+  // Objects are matched by name: a tree that uses a name twice has no single right diff.
+  const matchable = SCENARIOS.filter(([, , codes]) => !codes.includes("duplicate-name"));
+
+  it.each(matchable)("%s: the same changes as a diff of every file", async (name, edits) => {
+    const { base, head } = await commitScenario(name, edits);
+    const fast = await diffResolved(reader, await schemas.readSchemas(), base, head);
+    const whole = async (revision: string) =>
+      reader.readFiles(revision, await reader.listFiles(revision, "sites/"));
+    const slow = diffRevisions({
+      base: { id: base, files: await whole(base) },
+      head: { id: head, files: await whole(head) },
+      schemas: await schemas.readSchemas(),
+      himemMbPerCore: fast.config.himemMbPerCore,
+    });
+    expect(fast.report.changes).toEqual(slow.changes);
+    expect(fast.problems).toEqual(slow.problems);
   });
 
   it("validates the whole tree when the configuration changes", async () => {
