@@ -7,7 +7,8 @@ import {
   endpointNames,
   type ParsedFiles,
   queueContext,
-  scopeSeeds,
+  scopeNeedles,
+  scopeReport,
   TreeIndex,
 } from "../core/validate/scope.js";
 import { type TreeReport, validateTree } from "../core/validate/validate-tree.js";
@@ -46,15 +47,18 @@ export async function validateChange(options: {
     return { report, mode: "full", reported: total, read: total };
   }
   const grep = reader.grep.bind(reader);
-  const [schemas, precompiled, listing, configBytes, baseBytes, headBytes] = await Promise.all([
+  // The listing and the settings are read while the changed files are parsed.
+  const rest = Promise.all([
     options.schemas.readSchemas(),
     options.schemas.readPrecompiled?.(),
     reader.listFiles(head, `${SITES_DIR}/`),
     reader.readFiles(head, [CONFIG_FILE]),
+  ]);
+  rest.catch(() => {});
+  const [baseBytes, headBytes] = await Promise.all([
     reader.readFiles(base, changed),
     reader.readFiles(head, changed),
   ]);
-  const index = new TreeIndex(listing);
   const contents = new Map(headBytes);
   const parsed = new Map<string, Record<string, unknown> | undefined>();
   const parse = (path: string) => {
@@ -64,13 +68,19 @@ export async function validateChange(options: {
     }
     return parsed.get(path);
   };
-  const seeds = scopeSeeds({
-    changed,
-    index,
-    base: parseAll(baseBytes),
-    head: new Map(changed.flatMap((path) => (contents.has(path) ? [[path, parse(path) ?? {}]] : []))),
-  });
-  const report = seeds.report;
+  const changedAtHead = new Map(
+    changed.flatMap((path) => (contents.has(path) ? [[path, parse(path) ?? {}] as const] : [])),
+  );
+  // git searches the whole tree for the names while the rest is listed and read.
+  const needles = scopeNeedles({ changed, base: parseAll(baseBytes), head: changedAtHead });
+  const searches = Promise.all([
+    grep(head, needles.queueNeedles, SITES_DIR),
+    grep(head, needles.siteNeedles, SITES_DIR),
+  ]);
+  searches.catch(() => {});
+  const [schemas, precompiled, listing, configBytes] = await rest;
+  const index = new TreeIndex(listing);
+  const report = scopeReport({ changed, index, head: changedAtHead });
   const read = async (paths: Iterable<string>) => {
     const missing = [...paths].filter((path) => !contents.has(path));
     for (const [path, bytes] of await reader.readFiles(head, missing)) contents.set(path, bytes);
@@ -85,12 +95,6 @@ export async function validateChange(options: {
       for (const name of needs.endpoints) endpoints.add(name);
     }
   };
-  // git searches the whole tree for the names while the changed files' context is read.
-  const searches = Promise.all([
-    grep(head, seeds.queueNeedles, SITES_DIR),
-    grep(head, seeds.siteNeedles, SITES_DIR),
-  ]);
-  searches.catch(() => {});
   await read(report);
   addContext(report);
   await read(context);

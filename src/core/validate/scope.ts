@@ -129,53 +129,68 @@ type Data = Readonly<Record<string, unknown>>;
 /** Parsed data of changed files at one side of the change (files that did not parse are absent). */
 export type ParsedFiles = ReadonlyMap<string, Data>;
 
-export interface ScopeSeeds {
-  /** Files to report on, before the text searches. */
-  report: Set<string>;
-  /** Names to look for in queue files: queues that may now point at something gone. */
+/** Names to search the whole tree for: files that mention them may now point at something gone. */
+export interface ScopeNeedles {
+  /** For queue files: queues that disappeared or stopped being virtual, DDM endpoints that disappeared. */
   queueNeedles: string[];
-  /** Names to look for in site files: DDM endpoints that may now be declared twice. */
+  /** For site files: DDM endpoints that are new, and may now be declared twice. */
   siteNeedles: string[];
 }
 
-/** The files a change reports on directly, and what to search for to find the others. */
-export function scopeSeeds(input: {
+/** What to search for; needs only the changed files, so the search can start before anything else. */
+export function scopeNeedles(input: {
   changed: readonly string[];
-  index: TreeIndex;
   base: ParsedFiles;
   head: ParsedFiles;
-}): ScopeSeeds {
-  const { index, base, head } = input;
-  const present = index.paths;
-  const report = new Set<string>();
+}): ScopeNeedles {
+  const { base, head } = input;
   const queueNeedles = new Set<string>();
   const siteNeedles = new Set<string>();
   for (const path of input.changed) {
     if (!path.startsWith("sites/")) continue;
     const entry = classifyPath(path);
-    if (present.has(path)) report.add(path);
     const before = base.get(path);
     const after = head.get(path);
     if (entry.kind === "site") {
-      for (const queue of index.queuesOfSiteFolder(entry.cloud, entry.site)) report.add(queue);
-      for (const name of [entry.site, str(after?.name)]) {
-        if (name) for (const site of index.sitesNamedLike(name)) report.add(site);
-      }
       const kept = new Set(endpointNames(after));
       for (const name of endpointNames(before)) if (!kept.has(name)) queueNeedles.add(name);
       const had = new Set(endpointNames(before));
       for (const name of kept) if (!had.has(name)) siteNeedles.add(name);
     } else if (entry.kind === "queue") {
-      for (const name of [entry.queue, str(after?.name)]) {
-        if (name) for (const queue of index.queuesNamedLike(name)) report.add(queue);
-      }
       const name = str(before?.name);
       const stillThere = name !== undefined && str(after?.name) === name;
       if (name && (!stillThere || (before?.is_virtual === true) !== (after?.is_virtual === true)))
         queueNeedles.add(name);
     }
   }
-  return { report, queueNeedles: [...queueNeedles].sort(), siteNeedles: [...siteNeedles].sort() };
+  return { queueNeedles: [...queueNeedles].sort(), siteNeedles: [...siteNeedles].sort() };
+}
+
+/** The files a change reports on directly: what it changed, the queues of changed sites, name clashes. */
+export function scopeReport(input: {
+  changed: readonly string[];
+  index: TreeIndex;
+  head: ParsedFiles;
+}): Set<string> {
+  const { index, head } = input;
+  const report = new Set<string>();
+  for (const path of input.changed) {
+    if (!path.startsWith("sites/")) continue;
+    const entry = classifyPath(path);
+    if (index.paths.has(path)) report.add(path);
+    const after = head.get(path);
+    if (entry.kind === "site") {
+      for (const queue of index.queuesOfSiteFolder(entry.cloud, entry.site)) report.add(queue);
+      for (const name of [entry.site, str(after?.name)]) {
+        if (name) for (const site of index.sitesNamedLike(name)) report.add(site);
+      }
+    } else if (entry.kind === "queue") {
+      for (const name of [entry.queue, str(after?.name)]) {
+        if (name) for (const queue of index.queuesNamedLike(name)) report.add(queue);
+      }
+    }
+  }
+  return report;
 }
 
 /** Files a reported queue's rules read: its site, its parent, the sites that may declare its endpoints. */
