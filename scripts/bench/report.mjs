@@ -1,6 +1,9 @@
 // The benchmark's output: machine facts, the table of medians and ratios, and the targets.
 import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const gitOut = (args, cwd) => {
   try {
@@ -174,5 +177,17 @@ ${trees.join("\n")}
 Run in the generated repository (\`<repo>\`, under \`${options.tmp}\`${options.tmp === "/dev/shm" ? ", a tmpfs: on this machine's virtual disk, creating the 10x tree's files and git objects alone takes a minute or more" : ""}; working tree at \`main\`), with no \`GITHUB_*\` variables (offline) and \`NO_COLOR=1\`; \`bin/siteops.js\` is this repository's, built by \`npm run build\`; \`ajv\` is \`node_modules/.bin/ajv\` (ajv-cli 5):
 
 ${commands.map((c) => `- ${c.label}: ${c.steps.map((s) => `\`${s}\``).join(" then ")}${c.note ? ` (${c.note})` : ""}`).join("\n")}
-`;
+${missedNotes(targetList)}`;
+}
+
+/**
+ * Where the time goes and what stands in the way, kept by hand in docs/benchmark-notes.md (profiles
+ * are not something a script can explain); shown whenever a target is missed.
+ */
+function missedNotes(targetList) {
+  const missed = targetList.filter((t) => t.wallMet === "NO");
+  if (missed.length === 0) return "";
+  const file = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "docs", "benchmark-notes.md");
+  const notes = existsSync(file) ? readFileSync(file, "utf8").trim() : "(docs/benchmark-notes.md is missing)";
+  return `\n## Missed in this run: ${missed.map((t) => t.name).join("; ")}\n\n${notes}\n`;
 }

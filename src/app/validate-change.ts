@@ -1,3 +1,4 @@
+import type { ParseResult } from "../core/load/parse-yaml.js";
 import { readYaml } from "../core/load/read-yaml.js";
 import type { SourceFile } from "../core/model.js";
 import type { Revision, RevisionReader, SchemaSource } from "../core/ports.js";
@@ -60,13 +61,17 @@ export async function validateChange(options: {
     reader.readFiles(head, changed),
   ]);
   const contents = new Map(headBytes);
-  const parsed = new Map<string, Record<string, unknown> | undefined>();
+  // Each file is parsed once here; the validation below reuses it.
+  const parsed = new Map<string, ParseResult>();
   const parse = (path: string) => {
-    if (!parsed.has(path)) {
-      const bytes = contents.get(path);
-      parsed.set(path, bytes ? readYaml(path, bytes, { maxBytes: Number.MAX_SAFE_INTEGER }).data : undefined);
+    const bytes = contents.get(path);
+    if (!bytes) return undefined;
+    let result = parsed.get(path);
+    if (!result) {
+      result = readYaml(path, bytes, { maxBytes: Number.MAX_SAFE_INTEGER });
+      parsed.set(path, result);
     }
-    return parsed.get(path);
+    return result.data;
   };
   const changedAtHead = new Map(
     changed.flatMap((path) => (contents.has(path) ? [[path, parse(path) ?? {}] as const] : [])),
@@ -129,6 +134,7 @@ export async function validateChange(options: {
       readProblems: [],
       configFile: configBody ? { path: CONFIG_FILE, bytes: configBody } : undefined,
       schemas,
+      alreadyRead: parsed,
       scope: {
         paths: index.paths,
         cloudFolders: index.cloudFolders,

@@ -2,7 +2,7 @@ import { inheritableFields, type ResolvedConfig, resolveConfig } from "../config
 import type { ATLASCloud } from "../generated/cloud.js";
 import type { PanDAQueue } from "../generated/queue.js";
 import type { ATLASSite } from "../generated/site.js";
-import { parseYaml } from "../load/parse-yaml.js";
+import { type ParseResult, parseYaml } from "../load/parse-yaml.js";
 import { readYaml } from "../load/read-yaml.js";
 import type { FileKind, Locator, Problem, SourceFile } from "../model.js";
 import { makeProblem, sortProblems } from "../problem.js";
@@ -29,6 +29,11 @@ export interface TreeInput {
   onProgress?: (done: number, total: number) => void;
   /** Set when `files` is only the part of a tree a change can affect (see `scope.ts`). */
   scope?: TreeScope;
+  /**
+   * Files the caller already read with the fast reader and no smaller size limit, by path: used
+   * instead of parsing the same bytes again.
+   */
+  alreadyRead?: ReadonlyMap<string, ParseResult>;
 }
 
 /**
@@ -77,7 +82,9 @@ export function validateTree(
   const problems: Problem[] = [...input.readProblems];
   const { config, problems: configProblems } = loadTreeConfig(input.configFile, input.schemas, validator);
   problems.push(...configProblems);
-  const checks = input.files.map((source) => checkFile(source, config, validator, input.parser));
+  const checks = input.files.map((source) =>
+    checkFile(source, config, validator, input.parser, input.alreadyRead?.get(source.path)),
+  );
   const byPath = new Map(input.files.map((f) => [f.path, f]));
   const { tree, counts, cloudFolders, siteFolders } = collectChecks(
     checks,
@@ -280,6 +287,7 @@ export function checkFile(
   config: { maxFileBytes: number; unmanaged: ReadonlyMap<string, string> },
   validator: SchemaValidator,
   parser: "fast" | "careful" = "fast",
+  alreadyRead?: ParseResult,
 ): FileCheck {
   const none = { queues: [], endpoints: [] };
   const entry = classifyPath(source.path);
@@ -295,7 +303,11 @@ export function checkFile(
   }
   const kind: FileKind = entry.kind;
   const read = parser === "careful" ? parseYaml : readYaml;
-  const parsed = read(source.path, source.bytes, { maxBytes: config.maxFileBytes }, source.size);
+  // A read under a larger limit gives the same result for a file within this one.
+  const reuse = parser === "fast" && alreadyRead && source.bytes.length <= config.maxFileBytes;
+  const parsed = reuse
+    ? alreadyRead
+    : read(source.path, source.bytes, { maxBytes: config.maxFileBytes }, source.size);
   const problems = [...parsed.problems];
   if (parsed.data === undefined)
     return {
