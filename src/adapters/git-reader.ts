@@ -1,11 +1,11 @@
-import { type ChildProcessWithoutNullStreams, execFile, spawn } from "node:child_process";
 import { constants } from "node:fs";
 import { lstat, open, realpath, stat } from "node:fs/promises";
-import type { Socket } from "node:net";
 import { dirname, isAbsolute, join, resolve, sep } from "node:path";
-import { OperationalError } from "../core/errors.js";
+import type { OperationalError } from "../core/errors.js";
 import { type CommitInfo, EMPTY_TREE, type Revision, type RevisionReader, WORKTREE } from "../core/ports.js";
 import { CONFIG_FILE, SITES_DIR } from "../core/tree/layout.js";
+import { CatFileBatch } from "./git-cat-file.js";
+import { FSCK, firstLine, problem, runGit } from "./git-process.js";
 
 const SCOPE = [SITES_DIR, CONFIG_FILE];
 const LOG_FORMAT = "--format=%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%s%x1f%b%x1e";
@@ -18,12 +18,6 @@ const FULL_SHA = /^[0-9a-f]{40}$/;
  * a `<commit>:<path>` name makes git walk the trees from the root again for every file.
  */
 const LIST_TREE_FROM = 200;
-const MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
-
-const FSCK = "Check the repository with `git status` and `git fsck`.";
-
-const problem = (where: string, what: string, fix: string) =>
-  new OperationalError(`${where}: ${what}. ${fix}`);
 
 /** Reads configuration from a git repository with the `git` command line tool. */
 export class GitRevisionReader implements RevisionReader {
@@ -229,34 +223,6 @@ export class GitRevisionReader implements RevisionReader {
   }
 }
 
-/** Repository discovery must follow `root`, not variables a git hook may have set for another repository. */
-function gitEnv(): NodeJS.ProcessEnv {
-  // No pathspec magic from user input; no index refresh writes (and lock contention) from reads.
-  const { GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE, GIT_PREFIX, ...env } = process.env;
-  return { ...env, GIT_LITERAL_PATHSPECS: "1", GIT_OPTIONAL_LOCKS: "0", GIT_TERMINAL_PROMPT: "0" };
-}
-
-function runGit(
-  root: string,
-  args: readonly string[],
-): Promise<{ code: number; stdout: Buffer; stderr: string }> {
-  const options = { cwd: root, env: gitEnv(), encoding: "buffer", maxBuffer: MAX_OUTPUT_BYTES } as const;
-  return new Promise((done, fail) => {
-    execFile("git", args, options, (error, stdout, stderr) => {
-      const code = (error as { code?: unknown } | null)?.code ?? 0;
-      if (typeof code !== "number") fail(startFailure(error as Error, `git ${args[0] ?? ""}`));
-      else done({ code, stdout, stderr: stderr.toString("utf8").trim() });
-    });
-  });
-}
-
-function startFailure(error: Error, command: string): OperationalError {
-  if ((error as { code?: unknown }).code === "ENOENT") {
-    return problem("git", "not found", "Install git and make sure it is on the PATH.");
-  }
-  return problem(command, `could not run (${error.message})`, "Check the git installation.");
-}
-
 async function readRegularFile(full: string, path: string): Promise<Uint8Array | undefined> {
   try {
     if (!(await lstat(full)).isFile()) return undefined;
@@ -314,11 +280,6 @@ function parseBlobIds(out: Buffer): Map<string, string> {
   return ids;
 }
 
-function firstLine(text: string): string {
-  const line = (text.split("\n")[0] ?? "").replace(/^(fatal|error): /, "");
-  return line.replace(/[.\s]+$/, "") || "no message";
-}
-
 function parseLog(text: string): CommitInfo[] {
   const records = text.split("\x1e").map((record) => record.replace(/^[\0\n]+/, ""));
   return records
@@ -329,153 +290,4 @@ function parseLog(text: string): CommitInfo[] {
       const parentList = parents === "" ? [] : parents.split(" ");
       return { sha, parents: parentList, authorName, authorEmail, date, subject, body: body.trimEnd() };
     });
-}
-
-type Waiter = { resolve: (content?: Uint8Array) => void; reject: (error: Error) => void };
-
-/**
- * One `git cat-file --batch` process. Requests are answered in order, so each response settles the
- * oldest pending read. The process is unref'd while idle so a forgotten close() cannot keep node alive.
- */
-class CatFileBatch {
-  stopped = false;
-  private readonly child: ChildProcessWithoutNullStreams;
-  private readonly pending: Waiter[] = [];
-  private readonly bytes = new ByteQueue();
-  private body: { size: number; blob: boolean } | undefined;
-  private stderr = "";
-  private failure: OperationalError | undefined;
-  private readonly exited: Promise<void>;
-
-  constructor(private readonly root: string) {
-    this.child = spawn("git", ["cat-file", "--batch"], { cwd: root, env: gitEnv(), windowsHide: true });
-    this.child.stdout.on("data", (chunk: Buffer) => this.receive(chunk));
-    this.child.stderr.on("data", (chunk: Buffer) => {
-      this.stderr = (this.stderr + chunk.toString("utf8")).slice(-2000);
-    });
-    // A broken pipe is reported through the exit of the process.
-    this.child.stdin.on("error", () => {});
-    this.exited = new Promise((done) => {
-      this.child.on("error", (error) => {
-        this.fail(startFailure(error, "git cat-file"));
-        done();
-      });
-      this.child.on("close", (code, signal) => {
-        const why = signal ?? `exit code ${String(code)}`;
-        this.fail(problem(root, `\`git cat-file\` stopped (${why}): ${firstLine(this.stderr)}`, FSCK));
-        done();
-      });
-    });
-    for (const pipe of [this.child.stdin, this.child.stderr]) (pipe as unknown as Socket).unref();
-    this.hold(false);
-  }
-
-  read(names: readonly string[]): Promise<(Uint8Array | undefined)[]> {
-    if (this.failure) return Promise.reject(this.failure);
-    const bad = names.find((name) => /[\n\r]/.test(name));
-    if (bad !== undefined) {
-      return Promise.reject(problem(`\`${bad}\``, "has a line break in its name", "Rename the file."));
-    }
-    if (this.pending.length === 0 && names.length > 0) this.hold(true);
-    const reads = names.map(
-      (_name) =>
-        new Promise<Uint8Array | undefined>((resolve, reject) => this.pending.push({ resolve, reject })),
-    );
-    this.child.stdin.write(names.map((name) => `${name}\n`).join(""));
-    return Promise.all(reads);
-  }
-
-  async close(): Promise<void> {
-    // Awaiting the exit must keep node alive, or a top-level await of close() ends the process early.
-    this.hold(true);
-    this.child.stdin.end();
-    await this.exited;
-  }
-
-  private receive(chunk: Buffer): void {
-    this.bytes.push(chunk);
-    while (!this.failure) {
-      if (!this.body) {
-        const end = this.bytes.indexOf(0x0a);
-        if (end < 0) return;
-        const header = Buffer.from(this.bytes.take(end + 1)).toString("utf8", 0, end);
-        const found = /^[0-9a-f]+ ([a-z]+) (\d+)$/.exec(header);
-        if (found) this.body = { size: Number(found[2]), blob: found[1] === "blob" };
-        else if (/ (missing|ambiguous|submodule)$/.test(header)) this.settle(undefined);
-        else this.protocolError(header);
-        continue;
-      }
-      // git ends each object with a newline of its own.
-      if (this.bytes.length < this.body.size + 1) return;
-      const content = this.bytes.take(this.body.size);
-      this.bytes.take(1);
-      const blob = this.body.blob;
-      this.body = undefined;
-      this.settle(blob ? content : undefined);
-    }
-  }
-
-  private settle(content: Uint8Array | undefined): void {
-    const next = this.pending.shift();
-    if (!next) {
-      this.protocolError("an answer to no request");
-      return;
-    }
-    next.resolve(content);
-    if (this.pending.length === 0) this.hold(false);
-  }
-
-  private protocolError(what: string): void {
-    this.fail(problem(this.root, `\`git cat-file\` printed ${JSON.stringify(what)}`, FSCK));
-    this.child.kill();
-  }
-
-  private fail(error: OperationalError): void {
-    this.stopped = true;
-    this.failure ??= error;
-    for (const read of this.pending.splice(0)) read.reject(this.failure);
-    this.hold(false);
-  }
-
-  /** Keeps node alive only while answers are awaited (pending writes keep it alive on their own). */
-  private hold(on: boolean): void {
-    const handles = [this.child, this.child.stdout as unknown as Socket];
-    for (const handle of handles) on ? handle.ref() : handle.unref();
-  }
-}
-
-/** Received bytes, consumed from the front without concatenating every chunk. */
-class ByteQueue {
-  length = 0;
-  private chunks: Buffer[] = [];
-
-  push(chunk: Buffer): void {
-    this.chunks.push(chunk);
-    this.length += chunk.length;
-  }
-
-  indexOf(byte: number): number {
-    let offset = 0;
-    for (const chunk of this.chunks) {
-      const at = chunk.indexOf(byte);
-      if (at >= 0) return offset + at;
-      offset += chunk.length;
-    }
-    return -1;
-  }
-
-  take(count: number): Uint8Array {
-    const out = new Uint8Array(count);
-    let filled = 0;
-    while (filled < count) {
-      const chunk = this.chunks[0]!;
-      const used = Math.min(chunk.length, count - filled);
-      out.set(chunk.subarray(0, used), filled);
-      filled += used;
-      if (used === chunk.length) this.chunks.shift();
-      else this.chunks[0] = chunk.subarray(used);
-    }
-    this.length -= count;
-    return out;
-  }
 }

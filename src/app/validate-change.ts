@@ -3,9 +3,9 @@ import { readYaml } from "../core/load/read-yaml.js";
 import type { SourceFile } from "../core/model.js";
 import type { Revision, RevisionReader, SchemaSource } from "../core/ports.js";
 import { CONFIG_FILE, classifyPath, SITES_DIR } from "../core/tree/layout.js";
+import { endpointNames } from "../core/validate/check-file.js";
 import { createSchemaValidator } from "../core/validate/schema-validator.js";
 import {
-  endpointNames,
   type ParsedFiles,
   queueContext,
   scopeNeedles,

@@ -1,4 +1,5 @@
 import { classifyPath } from "../tree/layout.js";
+import { endpointNames } from "./check-file.js";
 
 /**
  * Which files a change can give problems, and which files answer their questions: a pull
@@ -221,18 +222,6 @@ export function referencedEndpoints(data: Data | undefined): string[] {
   const names: string[] = [];
   for (const list of Object.values(astorages as Record<string, unknown>)) {
     if (Array.isArray(list)) for (const name of list) if (typeof name === "string") names.push(name);
-  }
-  return names;
-}
-
-/** Endpoint names a site declares. */
-export function endpointNames(data: Data | undefined): string[] {
-  const list = data?.ddmendpoints;
-  if (!Array.isArray(list)) return [];
-  const names: string[] = [];
-  for (const item of list) {
-    const name = (item as { name?: unknown } | null)?.name;
-    if (typeof name === "string") names.push(name);
   }
   return names;
 }

@@ -1,16 +1,16 @@
-import { inheritableFields, type ResolvedConfig, resolveConfig } from "../config.js";
+import { inheritableFields, type ResolvedConfig } from "../config.js";
 import type { ATLASCloud } from "../generated/cloud.js";
 import type { PanDAQueue } from "../generated/queue.js";
 import type { ATLASSite } from "../generated/site.js";
 import { type ParseResult, parseYaml } from "../load/parse-yaml.js";
-import { readYaml } from "../load/read-yaml.js";
-import type { FileKind, Locator, Problem, SourceFile } from "../model.js";
+import type { Locator, Problem, SourceFile } from "../model.js";
 import { makeProblem, sortProblems } from "../problem.js";
-import { compileTicketPatterns } from "../tickets.js";
 import { CLOUDS, CONFIG_FILE, classifyPath, type LayoutEntry } from "../tree/layout.js";
 import type { ConfigTree, Entry } from "../tree/tree.js";
+import { checkFile, type FileCheck } from "./check-file.js";
 import { crossRuleFields, crossRules, localRules, type RuleSettings, rules } from "./rules/index.js";
 import { createSchemaValidator, type SchemaSet, type SchemaValidator } from "./schema-validator.js";
+import { loadTreeConfig } from "./tree-config.js";
 
 export interface TreeInput {
   /** Every file found under `sites/`, paths relative to the repository root. */
@@ -257,90 +257,6 @@ function wholeTreeQueueNames(
   return [...names];
 }
 
-/** Fields without which a file cannot be placed in the tree at all. */
-const IDENTITY: Record<FileKind, string[]> = {
-  cloud: ["name"],
-  site: ["name", "cloud"],
-  queue: ["name", "cloud", "atlas_site"],
-  config: [],
-};
-
-/** The result of checking one file on its own: parse and schema. */
-export interface FileCheck {
-  path: string;
-  problems: Problem[];
-  /** Whether the file parsed to a mapping (it counts as an object of its kind). */
-  parsed: boolean;
-  endpointCount: number;
-  /** The data that takes part in the cross-object rules (invalid fields pruned), if any. */
-  data?: Record<string, unknown>;
-  pruned?: string[];
-  /** Names declared by a file that failed its schema: they still exist for references. */
-  invalidNames: { queues: string[]; endpoints: string[] };
-  /** Present when checked in this thread; rebuilt from the bytes otherwise. */
-  locate?: Locator;
-}
-
-/** Parses one file and validates it against its schema. */
-export function checkFile(
-  source: SourceFile,
-  config: { maxFileBytes: number; unmanaged: ReadonlyMap<string, string> },
-  validator: SchemaValidator,
-  parser: "fast" | "careful" = "fast",
-  alreadyRead?: ParseResult,
-): FileCheck {
-  const none = { queues: [], endpoints: [] };
-  const entry = classifyPath(source.path);
-  if (entry.kind === "documentation")
-    return { path: source.path, problems: [], parsed: false, endpointCount: 0, invalidNames: none };
-  if (entry.kind === "unexpected") {
-    const problem = makeProblem({
-      code: "unexpected-file",
-      file: source.path,
-      message: `${source.path}: unexpected file; ${entry.message}.`,
-    });
-    return { path: source.path, problems: [problem], parsed: false, endpointCount: 0, invalidNames: none };
-  }
-  const kind: FileKind = entry.kind;
-  const read = parser === "careful" ? parseYaml : readYaml;
-  // A read under a larger limit gives the same result for a file within this one.
-  const reuse = parser === "fast" && alreadyRead && source.bytes.length <= config.maxFileBytes;
-  const parsed = reuse
-    ? alreadyRead
-    : read(source.path, source.bytes, { maxBytes: config.maxFileBytes }, source.size);
-  const problems = [...parsed.problems];
-  if (parsed.data === undefined)
-    return {
-      path: source.path,
-      problems,
-      parsed: false,
-      endpointCount: 0,
-      invalidNames: none,
-      locate: parsed.locate,
-    };
-  const endpointCount =
-    kind === "site" && Array.isArray(parsed.data.ddmendpoints) ? parsed.data.ddmendpoints.length : 0;
-  const schemaProblems = validator.validate(kind, parsed.data, {
-    file: source.path,
-    locate: parsed.locate,
-    unmanaged: config.unmanaged,
-  });
-  problems.push(...schemaProblems);
-  const base = { path: source.path, problems, parsed: true, endpointCount, locate: parsed.locate };
-  if (!schemaProblems.some((p) => p.severity === "error"))
-    return { ...base, data: parsed.data, invalidNames: none };
-  // Cross-object rules read typed data. A file with schema errors takes part without its invalid
-  // fields, as long as the fields that identify it are sound; otherwise only its names are kept.
-  const pruned = validator.invalidFields(kind, parsed.data);
-  const invalidNames = namesOf(kind, parsed.data);
-  const raw = parsed.data;
-  if (IDENTITY[kind].some((field) => pruned.has(field) || typeof raw[field] !== "string")) {
-    return { ...base, invalidNames };
-  }
-  const data = Object.fromEntries(Object.entries(raw).filter(([key]) => !pruned.has(key)));
-  return { ...base, data, pruned: [...pruned], invalidNames };
-}
-
 /** A file checked on its own: `FileCheck` without the file, its data cut to what `crossRules` read. */
 export type LocalCheck = Omit<FileCheck, "locate">;
 
@@ -372,64 +288,6 @@ export function checkAlone(
   const problems = [...check.problems];
   for (const rule of localRules) problems.push(...rule(context));
   return { ...check, problems, data: crossRuleFields(entry.kind, check.data) };
-}
-
-function namesOf(kind: FileKind, data: Record<string, unknown>): { queues: string[]; endpoints: string[] } {
-  const queues = kind === "queue" && typeof data.name === "string" ? [data.name] : [];
-  const endpoints: string[] = [];
-  if (kind === "site" && Array.isArray(data.ddmendpoints)) {
-    for (const endpoint of data.ddmendpoints) {
-      const name = (endpoint as { name?: unknown } | null)?.name;
-      if (typeof name === "string") endpoints.push(name);
-    }
-  }
-  return { queues, endpoints };
-}
-
-/** Reads `siteops.config.yaml` (defaults when absent or invalid), with the problems it has. */
-export function loadTreeConfig(
-  file: SourceFile | undefined,
-  schemas: SchemaSet,
-  validator: SchemaValidator,
-): { config: ResolvedConfig; problems: Problem[] } {
-  const problems: Problem[] = [];
-  return { config: loadConfig(file, schemas, validator, problems), problems };
-}
-
-function loadConfig(
-  file: SourceFile | undefined,
-  schemas: SchemaSet,
-  validator: SchemaValidator,
-  problems: Problem[],
-): ResolvedConfig {
-  if (!file) return resolveConfig({}, schemas.config);
-  const parsed = readYaml(file.path, file.bytes, { maxBytes: 1_048_576 });
-  problems.push(...parsed.problems);
-  if (parsed.data === undefined) return resolveConfig({}, schemas.config);
-  const configProblems = validator.validate("config", parsed.data, {
-    file: file.path,
-    locate: parsed.locate,
-    unmanaged: new Map(),
-  });
-  problems.push(...configProblems);
-  if (configProblems.length) return resolveConfig({}, schemas.config);
-  const config = resolveConfig(parsed.data, schemas.config);
-  for (const { index, message } of compileTicketPatterns(config.raw.tickets?.patterns ?? []).errors) {
-    const path = ["tickets", "patterns", index, "regex"];
-    const pos = parsed.locate(path);
-    problems.push(
-      makeProblem(
-        {
-          code: "config-invalid-regex",
-          file: file.path,
-          path,
-          message: `${file.path}:${pos.line}:${pos.column}: ticket pattern is not a valid regular expression (${message}). Fix the expression.`,
-        },
-        parsed.locate,
-      ),
-    );
-  }
-  return config;
 }
 
 /** Every cloud folder needs its cloud.yaml and every site folder its site.yaml: they carry owners and contacts. */
@@ -466,4 +324,6 @@ function missingContainers(
   return problems;
 }
 
+export { checkFile, type FileCheck } from "./check-file.js";
+export { loadTreeConfig } from "./tree-config.js";
 export { CONFIG_FILE };
