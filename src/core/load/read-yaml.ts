@@ -1,6 +1,7 @@
 import jsYaml from "js-yaml";
 import type { Locator } from "../model.js";
 import { type ParseLimits, type ParseResult, parseYaml } from "./parse-yaml.js";
+import { readPlainYaml } from "./plain-yaml.js";
 
 /**
  * Anything that needs the careful parser: tags, anchors and aliases, merge keys, tabs, reserved
@@ -30,10 +31,11 @@ export const NEEDS_CAREFUL_PARSE_PATTERN = NEEDS_CAREFUL_PARSE;
 const strict = new TextDecoder("utf-8", { fatal: true });
 
 /**
- * Reads a YAML file as fast as the data allows: plain files go through js-yaml (YAML 1.2 core
- * schema, the same values as the careful parser), and positions are computed only when a problem
- * needs one. Everything else, and every file js-yaml rejects, goes through `parseYaml`, which
- * reports each problem with its position.
+ * Reads a YAML file as fast as the data allows: plain files go through the block-YAML reader
+ * (`readPlainYaml`), or js-yaml where they use more of YAML (YAML 1.2 core schema, the same values
+ * as the careful parser), and positions are computed only when a problem needs one. Everything
+ * else, and every file js-yaml rejects, goes through `parseYaml`, which reports each problem with
+ * its position.
  */
 export function readYaml(
   file: string,
@@ -51,11 +53,13 @@ export function readYaml(
     return careful();
   }
   if (needsCarefulParse(text)) return careful();
-  let data: unknown;
-  try {
-    data = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, filename: file });
-  } catch {
-    return careful();
+  let data: unknown = readPlainYaml(text);
+  if (data === undefined) {
+    try {
+      data = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, filename: file });
+    } catch {
+      return careful();
+    }
   }
   if (data === null || typeof data !== "object" || Array.isArray(data)) return careful();
   let located: Locator | undefined;
