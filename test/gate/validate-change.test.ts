@@ -135,6 +135,7 @@ const SCENARIOS: [string, Edit[], string[]][] = [
     [edit(`${AGLT2}/site.yaml`, (t) => t.replace(/queue_defaults:\n {2}corepower: .*\n/, ""))],
     ["corepower-undefined"],
   ],
+  ["a retired queue that no queue names", [remove(`${AGLT2}/queues/AGLT2_TEST.yaml`)], []],
   ["a site file deleted", [remove(`${AGLT2}/site.yaml`)], ["missing-site-file"]],
   ["an unexpected file", [add(`${AGLT2}/notes.yml`, "a: 1\n")], ["unexpected-file"]],
   [
@@ -211,6 +212,27 @@ describe("judging a pull request from what it changed", () => {
     });
     expect(fast.report.changes).toEqual(slow.changes);
     expect(fast.problems).toEqual(slow.problems);
+  });
+
+  it("does not search the tree for a retired queue that was not virtual (nothing may name it)", async () => {
+    const { base, head } = await commitScenario("retire", [remove(`${AGLT2}/queues/AGLT2_TEST.yaml`)]);
+    const searched: string[][] = [];
+    const watched = Object.assign(Object.create(reader) as GitRevisionReader, {
+      grep: (revision: string, needles: readonly string[], prefix: string) => {
+        searched.push([...needles]);
+        return reader.grep(revision, needles, prefix);
+      },
+    });
+
+    const scoped = await validateChange({ reader: watched, schemas, base, head });
+
+    expect(scoped.report.valid).toBe(true);
+    expect(searched.flat()).toEqual([]);
+    const retiredParent = await commitScenario("retire parent", [
+      remove(`${AGLT2}/queues/GreatLakesT2_VIRTUAL.yaml`),
+    ]);
+    await validateChange({ reader: watched, schemas, ...retiredParent });
+    expect(searched.flat()).toContain("GreatLakesT2_VIRTUAL");
   });
 
   it("validates the whole tree when the configuration changes", async () => {

@@ -33,17 +33,20 @@ export function ownerKind(owner: string): OwnerKind | undefined {
 export function parseCodeowners(text: string, file: string = CODEOWNERS_FILE): ParsedCodeowners {
   const rules: CodeownersRule[] = [];
   const problems: Problem[] = [];
-  const lines = text.split(/\r?\n/);
-  lines.forEach((line, index) => {
-    const lineNo = index + 1;
-    const start = line.length - line.trimStart().length;
-    if (start === line.length || line[start] === "#") return;
-    const problem = (
-      column: number,
-      code: string,
-      message: string,
-      severity: Problem["severity"] = "error",
-    ) =>
+  // Owners repeat on thousands of lines (the same teams per cloud): each is checked once.
+  const kinds = new Map<string, OwnerKind | undefined>();
+  let lineNo = 0;
+  for (let at = 0; at <= text.length; ) {
+    let end = text.indexOf("\n", at);
+    if (end < 0) end = text.length;
+    const line = text.slice(at, end > at && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
+    at = end + 1;
+    lineNo++;
+    let i = 0;
+    while (i < line.length && isSpace(line, i)) i++;
+    if (i === line.length || line[i] === "#") continue;
+    const start = i;
+    const problem: Report = (column, code, message, severity = "error") =>
       problems.push({
         code,
         severity,
@@ -53,43 +56,59 @@ export function parseCodeowners(text: string, file: string = CODEOWNERS_FILE): P
         path: "",
         message: `${file}:${lineNo}:${column}: ${message}`,
       });
-    let i = start;
-    let pattern = "";
-    while (i < line.length && !/\s/.test(line[i]!)) {
-      if (line[i] === "\\" && i + 1 < line.length) {
-        pattern += line.slice(i, i + 2);
-        i += 2;
-      } else pattern += line[i++];
-    }
-    const valid = checkPattern(pattern, start + 1, problem);
+    // The pattern runs to the first unescaped space.
+    while (i < line.length && !isSpace(line, i)) i += line[i] === "\\" && i + 1 < line.length ? 2 : 1;
+    const pattern = line.slice(start, i);
+    const valid = MAY_NEED_A_PROBLEM.test(pattern) ? checkPattern(pattern, start + 1, problem) : true;
     const owners: string[] = [];
-    for (const match of line.slice(i).matchAll(/\S+/g)) {
-      const owner = match[0];
-      if (owner.startsWith("#")) break; // an inline comment ends the line
-      const column = i + match.index + 1;
-      if (ownerKind(owner) === undefined) {
+    for (;;) {
+      while (i < line.length && isSpace(line, i)) i++;
+      if (i === line.length || line[i] === "#") break; // an inline comment ends the line
+      const ownerAt = i;
+      while (i < line.length && !isSpace(line, i)) i++;
+      const owner = line.slice(ownerAt, i);
+      let kind = kinds.get(owner);
+      if (kind === undefined && !kinds.has(owner)) {
+        kind = ownerKind(owner);
+        kinds.set(owner, kind);
+      }
+      if (kind === undefined) {
         const guess = !owner.startsWith("@") && ownerKind(`@${owner}`) ? ` Did you mean \`@${owner}\`?` : "";
         problem(
-          column,
+          ownerAt + 1,
           "codeowners-invalid-owner",
           `\`${owner}\` is not a valid owner; GitHub ignores it. Write \`@user\`, \`@org/team\` or an e-mail address.${guess}`,
         );
       } else owners.push(owner);
     }
-    // Compiled on first use: most rules of a large file are never tried (see `lastMatch`).
-    let compiled: CompiledPattern | undefined;
-    rules.push({
-      line: lineNo,
-      pattern,
-      owners,
-      valid,
-      get compiled() {
-        compiled ??= compilePattern(pattern);
-        return compiled;
-      },
-    });
-  });
+    rules.push(lazyRule(lineNo, pattern, owners, valid));
+  }
   return { rules, problems };
+}
+
+/** Characters `checkPattern` reports on; a pattern with none of them is valid as it stands. */
+const MAY_NEED_A_PROBLEM = /[!\\[\]#]|\*\*\*/;
+
+/** Whitespace as `\s` reads it, tested without a regular expression for ASCII. */
+function isSpace(line: string, i: number): boolean {
+  const c = line.charCodeAt(i);
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return /\s/.test(line[i]!);
+}
+
+function lazyRule(line: number, pattern: string, owners: string[], valid: boolean): CodeownersRule {
+  // Compiled on first use: most rules of a large file are never tried (see `lastMatch`).
+  let compiled: CompiledPattern | undefined;
+  return {
+    line,
+    pattern,
+    owners,
+    valid,
+    get compiled() {
+      compiled ??= compilePattern(pattern);
+      return compiled;
+    },
+  };
 }
 
 type Report = (column: number, code: string, message: string, severity?: Problem["severity"]) => void;

@@ -132,7 +132,12 @@ export type ParsedFiles = ReadonlyMap<string, Data>;
 
 /** Names to search the whole tree for: files that mention them may now point at something gone. */
 export interface ScopeNeedles {
-  /** For queue files: queues that disappeared or stopped being virtual, DDM endpoints that disappeared. */
+  /**
+   * For queue files: virtual queues that disappeared or stopped being virtual, DDM endpoints that
+   * disappeared. A queue that was not virtual is not searched for: a queue may name only a virtual
+   * queue as its parent, so in a base that validates (main is validated on every push) nothing
+   * names it, and the search would read every blob of the tree for nothing.
+   */
   queueNeedles: string[];
   /** For site files: DDM endpoints that are new, and may now be declared twice. */
   siteNeedles: string[];
@@ -159,9 +164,9 @@ export function scopeNeedles(input: {
       for (const name of kept) if (!had.has(name)) siteNeedles.add(name);
     } else if (entry.kind === "queue") {
       const name = str(before?.name);
-      const stillThere = name !== undefined && str(after?.name) === name;
-      if (name && (!stillThere || (before?.is_virtual === true) !== (after?.is_virtual === true)))
-        queueNeedles.add(name);
+      if (!name || before?.is_virtual !== true) continue;
+      const stillThere = str(after?.name) === name && after?.is_virtual === true;
+      if (!stillThere) queueNeedles.add(name);
     }
   }
   return { queueNeedles: [...queueNeedles].sort(), siteNeedles: [...siteNeedles].sort() };
