@@ -3,7 +3,14 @@ import type { Socket } from "node:net";
 import type { OperationalError } from "../core/errors.js";
 import { FSCK, firstLine, gitEnv, problem, startFailure } from "./git-process.js";
 
-type Waiter = { resolve: (content?: Uint8Array) => void; reject: (error: Error) => void };
+/** git's answer to one request: the object's id and type, and its content when it is a blob. */
+interface Answer {
+  id: string;
+  type: string;
+  content: Uint8Array | undefined;
+}
+
+type Waiter = { resolve: (answer?: Answer) => void; reject: (error: Error) => void };
 
 /**
  * One `git cat-file --batch` process. Requests are answered in order, so each response settles the
@@ -14,7 +21,7 @@ export class CatFileBatch {
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly pending: Waiter[] = [];
   private readonly bytes = new ByteQueue();
-  private body: { size: number; blob: boolean } | undefined;
+  private body: { id: string; type: string; size: number } | undefined;
   private stderr = "";
   private failure: OperationalError | undefined;
   private readonly exited: Promise<void>;
@@ -42,7 +49,21 @@ export class CatFileBatch {
     this.hold(false);
   }
 
-  read(names: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+  /** The contents of blobs by name (`<commit>:<path>` or a blob id); undefined for a missing one or another type. */
+  async read(names: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    return (await this.ask(names)).map((answer) => answer?.content);
+  }
+
+  /**
+   * The object a name stands for (any revision syntax git accepts, such as `main^{commit}`), or
+   * undefined when there is none: this resolves names without starting a process per name.
+   */
+  async describe(name: string): Promise<{ id: string; type: string } | undefined> {
+    const [answer] = await this.ask([name]);
+    return answer && { id: answer.id, type: answer.type };
+  }
+
+  private ask(names: readonly string[]): Promise<(Answer | undefined)[]> {
     if (this.failure) return Promise.reject(this.failure);
     const bad = names.find((name) => /[\n\r]/.test(name));
     if (bad !== undefined) {
@@ -50,8 +71,7 @@ export class CatFileBatch {
     }
     if (this.pending.length === 0 && names.length > 0) this.hold(true);
     const reads = names.map(
-      (_name) =>
-        new Promise<Uint8Array | undefined>((resolve, reject) => this.pending.push({ resolve, reject })),
+      (_name) => new Promise<Answer | undefined>((resolve, reject) => this.pending.push({ resolve, reject })),
     );
     this.child.stdin.write(names.map((name) => `${name}\n`).join(""));
     return Promise.all(reads);
@@ -71,8 +91,8 @@ export class CatFileBatch {
         const end = this.bytes.indexOf(0x0a);
         if (end < 0) return;
         const header = Buffer.from(this.bytes.take(end + 1)).toString("utf8", 0, end);
-        const found = /^[0-9a-f]+ ([a-z]+) (\d+)$/.exec(header);
-        if (found) this.body = { size: Number(found[2]), blob: found[1] === "blob" };
+        const found = /^([0-9a-f]+) ([a-z]+) (\d+)$/.exec(header);
+        if (found) this.body = { id: found[1]!, type: found[2]!, size: Number(found[3]) };
         else if (/ (missing|ambiguous|submodule)$/.test(header)) this.settle(undefined);
         else this.protocolError(header);
         continue;
@@ -81,19 +101,19 @@ export class CatFileBatch {
       if (this.bytes.length < this.body.size + 1) return;
       const content = this.bytes.take(this.body.size);
       this.bytes.take(1);
-      const blob = this.body.blob;
+      const { id, type } = this.body;
       this.body = undefined;
-      this.settle(blob ? content : undefined);
+      this.settle({ id, type, content: type === "blob" ? content : undefined });
     }
   }
 
-  private settle(content: Uint8Array | undefined): void {
+  private settle(answer: Answer | undefined): void {
     const next = this.pending.shift();
     if (!next) {
       this.protocolError("an answer to no request");
       return;
     }
-    next.resolve(content);
+    next.resolve(answer);
     if (this.pending.length === 0) this.hold(false);
   }
 

@@ -87,7 +87,37 @@ describe("resolve", () => {
     expect((error as Error).message).toContain(dir);
   });
 
-  it.each(["-n", "--output=/tmp/x", ""])("refuses %j as a ref", async (ref) => {
+  it("follows tags, annotated tags and ancestry to the commit, and refuses what names no commit", async () => {
+    await put("sites/US/cloud.yaml", "name: US\n");
+    const first = await commit("first");
+    await put("sites/US/cloud.yaml", "name: US\ndescription: x\n");
+    const second = await commit("second");
+    await git(["tag", "light", first]);
+    await git([
+      "-c",
+      "user.name=t",
+      "-c",
+      "user.email=t@siteops.invalid",
+      "tag",
+      "-a",
+      "-m",
+      "m",
+      "annotated",
+    ]);
+
+    const resolved = await Promise.all(
+      ["light", "annotated", "HEAD~1", "HEAD^"].map((r) => reader.resolve(r)),
+    );
+    const tree = (await git(["rev-parse", "HEAD^{tree}"])).trim();
+    const notCommits = ["HEAD^{tree}", tree, "HEAD~5", "HEAD:sites/US/cloud.yaml"];
+
+    expect(resolved).toEqual([first, second, first, first]);
+    for (const ref of notCommits) {
+      await expect(reader.resolve(ref), ref).rejects.toThrow(/no such revision/);
+    }
+  });
+
+  it.each(["-n", "--output=/tmp/x", "", "main\nHEAD"])("refuses %j as a ref", async (ref) => {
     await commit("first");
 
     const result = reader.resolve(ref);

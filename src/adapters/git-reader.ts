@@ -91,8 +91,7 @@ export class GitRevisionReader implements RevisionReader {
     const sha = await this.resolve(revision);
     const ids = unique.length >= LIST_TREE_FROM ? await this.blobIds(sha) : undefined;
     const names = unique.map((path) => ids?.get(path) ?? `${sha}:${path}`);
-    if (!this.batch || this.batch.stopped) this.batch = new CatFileBatch(this.root);
-    return toMap(unique, await this.batch.read(names));
+    return toMap(unique, await this.catFile().read(names));
   }
 
   /** The blob id of every file in scope at a commit (a commit's tree never changes). */
@@ -154,17 +153,27 @@ export class GitRevisionReader implements RevisionReader {
   }
 
   private async tryResolve(ref: string): Promise<string | undefined> {
-    if (ref === "" || ref.startsWith("-")) {
-      const what = ref === "" ? "is empty" : "starts with `-`, so git would take it for an option";
+    if (ref === "" || ref.startsWith("-") || /[\n\r]/.test(ref)) {
+      const what =
+        ref === ""
+          ? "is empty"
+          : ref.startsWith("-")
+            ? "starts with `-`, so git would take it for an option"
+            : "has a line break in it";
       throw problem(`\`${ref}\``, what, "Pass a branch, tag or commit id.");
     }
     await this.ensureRepo();
     // The empty tree is the base of a first commit; it is a tree, not a commit, but every read accepts it.
     if (ref === EMPTY_TREE) return EMPTY_TREE;
-    const result = await runGit(this.root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
-    if (result.code === 0) return result.stdout.toString("utf8").trim();
-    if (result.stderr !== "") throw this.gitFailure("rev-parse", result.stderr);
-    return undefined;
+    // Asked of the running `cat-file --batch` (the same revision syntax as `rev-parse --verify`):
+    // a check resolves several names, and each process started costs more than the answer.
+    const found = await this.catFile().describe(`${ref}^{commit}`);
+    return found?.type === "commit" ? found.id : undefined;
+  }
+
+  private catFile(): CatFileBatch {
+    if (!this.batch || this.batch.stopped) this.batch = new CatFileBatch(this.root);
+    return this.batch;
   }
 
   private async readWorktree(paths: readonly string[]): Promise<Map<string, Uint8Array>> {

@@ -1,6 +1,6 @@
 import { buildCodeowners } from "../core/codeowners/generate.js";
-import { ownersOf } from "../core/codeowners/match.js";
-import { CODEOWNERS_FILE, parseCodeowners } from "../core/codeowners/parse.js";
+import { codeownersLookup } from "../core/codeowners/lookup.js";
+import { CODEOWNERS_FILE } from "../core/codeowners/parse.js";
 import type { Revision, RevisionReader, SchemaSource } from "../core/ports.js";
 import { RevisionConfigSource } from "./revision-source.js";
 import { validateRepository } from "./validate.js";
@@ -23,6 +23,5 @@ export async function loadOwnership(
     const { tree } = await validateRepository({ source: new RevisionConfigSource(reader, base), schemas });
     text = buildCodeowners(tree).text;
   }
-  const { rules } = parseCodeowners(text);
-  return (path) => ownersOf(path, rules);
+  return codeownersLookup(text);
 }

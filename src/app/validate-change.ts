@@ -7,6 +7,7 @@ import { endpointNames } from "../core/validate/check-file.js";
 import { createSchemaValidator } from "../core/validate/schema-validator.js";
 import {
   type ParsedFiles,
+  parentNames,
   queueContext,
   scopeNeedles,
   scopeReport,
@@ -94,7 +95,9 @@ export async function validateChange(options: {
   const context = new Set<string>();
   const endpoints = new Set<string>();
   const addContext = (paths: Iterable<string>) => {
-    for (const path of paths) {
+    const list = [...paths];
+    index.prefetchQueueNames(parentNames(list.map(parse)));
+    for (const path of list) {
       const needs = queueContext(index, path, parse(path));
       for (const file of needs.files) context.add(file);
       for (const name of needs.endpoints) endpoints.add(name);
@@ -136,9 +139,8 @@ export async function validateChange(options: {
       schemas,
       alreadyRead: parsed,
       scope: {
-        paths: index.paths,
-        cloudFolders: index.cloudFolders,
-        siteFolders: index.siteFolders,
+        paths: index,
+        ...index.containers(changed),
         queueFiles: () => index.queueFiles,
         report,
       },

@@ -1,5 +1,12 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compilePattern, ownersOf, parseCodeowners, patternCovers } from "../../src/core/codeowners/index.js";
+import {
+  codeownersLookup,
+  compilePattern,
+  ownersOf,
+  parseCodeowners,
+  patternCovers,
+} from "../../src/core/codeowners/index.js";
 
 interface Row {
   rule: string;
@@ -93,6 +100,55 @@ describe("ownersOf follows GitHub's CODEOWNERS rules", () => {
     const { rules } = parseCodeowners(`${lines.join("\n")}\n`);
     expect(ownersOf(path, rules)).toEqual(owners);
   });
+
+  it.each(ROWS)("reading only the lines a path needs: $rule: $path", ({ lines, path, owners }) => {
+    expect(codeownersLookup(`${lines.join("\r\n")}\r\n`)(path)).toEqual(owners);
+  });
+
+  it("reading only the lines a path needs answers as parsing the whole file, on any file", () => {
+    const name = fc.constantFrom(
+      "docs",
+      "a",
+      "b",
+      "sites",
+      "US",
+      "x.yaml",
+      "*.yaml",
+      "*",
+      "**",
+      "?",
+      "a*",
+      "",
+    );
+    const pattern = fc
+      .tuple(fc.boolean(), fc.array(name, { minLength: 1, maxLength: 4 }), fc.boolean())
+      .map(([lead, names, trail]) => `${lead ? "/" : ""}${names.join("/")}${trail ? "/" : ""}`);
+    const line = fc.oneof(
+      fc
+        .tuple(pattern, fc.subarray(["@a", "@org/t", "bad", "me@x.org"]))
+        .map(([p, owners]) => [p, ...owners].join(" ")),
+      fc.constantFrom("# comment", "", "!/docs/ @n", "/docs/[ab] @r", "  /a/ @i #c"),
+    );
+    const path = fc
+      .array(fc.constantFrom("docs", "a", "b", "sites", "US", "x.yaml", "y.md"), {
+        minLength: 1,
+        maxLength: 4,
+      })
+      .map((parts) => parts.join("/"));
+    fc.assert(
+      fc.property(
+        fc.array(line, { maxLength: 12 }),
+        fc.array(path, { minLength: 1, maxLength: 5 }),
+        (lines, paths) => {
+          const text = lines.join("\n");
+          const { rules } = parseCodeowners(text);
+          const lookup = codeownersLookup(text);
+          return paths.every((p) => JSON.stringify(lookup(p)) === JSON.stringify(ownersOf(p, rules)));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
 });
 
 describe("patternCovers (a later rule that matches every file of an earlier one)", () => {
@@ -115,7 +171,7 @@ describe("patternCovers (a later rule that matches every file of an earlier one)
 });
 
 describe("looking rules up by their anchored folders", () => {
-  it("picks the same rule as trying every line from the bottom, for every file of the bundled tree", async () => {
+  it("picks the same rule as trying every line from the bottom, for every file of the bundled tree (both lookups)", async () => {
     const { readFile } = await import("node:fs/promises");
     const { execFileSync } = await import("node:child_process");
     const { lastMatch } = await import("../../src/core/codeowners/index.js");
@@ -124,6 +180,7 @@ describe("looking rules up by their anchored folders", () => {
     // Globs and unanchored names between the generated per-folder rules.
     const text = `${generated}\n*.md @docs-team\nqueues/ @queue-team\n/sites/US/*/site.yaml @us-sites\n/sites/CERN/ @cern\n`;
     const { rules } = parseCodeowners(text);
+    const lookup = codeownersLookup(text);
     const paths = execFileSync("git", ["ls-files", "sites", ".github", "siteops.config.yaml"], {
       cwd: root,
       encoding: "utf8",
@@ -134,6 +191,7 @@ describe("looking rules up by their anchored folders", () => {
     for (const path of [...paths, "sites/US/AGLT2/README.md", "sites/NEW/X/queues/Q.yaml"]) {
       const linear = [...rules].reverse().find((r) => r.valid && r.compiled.regex.test(path));
       expect(lastMatch(path, rules)?.line, path).toBe(linear?.line);
+      expect(lookup(path), path).toEqual(linear?.owners ?? []);
     }
   });
 });

@@ -16,6 +16,7 @@ export {
   MAX_CODEOWNERS_BYTES,
   type OwnerLookup,
 } from "./lint.js";
+export { codeownersLookup } from "./lookup.js";
 export {
   type CodeownersRule,
   type CompiledPattern,

@@ -34,56 +34,82 @@ export function parseCodeowners(text: string, file: string = CODEOWNERS_FILE): P
   const rules: CodeownersRule[] = [];
   const problems: Problem[] = [];
   // Owners repeat on thousands of lines (the same teams per cloud): each is checked once.
-  const kinds = new Map<string, OwnerKind | undefined>();
+  const kinds: OwnerKinds = new Map();
   let lineNo = 0;
   for (let at = 0; at <= text.length; ) {
     let end = text.indexOf("\n", at);
     if (end < 0) end = text.length;
     const line = text.slice(at, end > at && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
     at = end + 1;
-    lineNo++;
-    let i = 0;
-    while (i < line.length && isSpace(line, i)) i++;
-    if (i === line.length || line[i] === "#") continue;
-    const start = i;
+    const number = ++lineNo;
     const problem: Report = (column, code, message, severity = "error") =>
       problems.push({
         code,
         severity,
         file,
-        line: lineNo,
+        line: number,
         column,
         path: "",
-        message: `${file}:${lineNo}:${column}: ${message}`,
+        message: `${file}:${number}:${column}: ${message}`,
       });
-    // The pattern runs to the first unescaped space.
-    while (i < line.length && !isSpace(line, i)) i += line[i] === "\\" && i + 1 < line.length ? 2 : 1;
-    const pattern = line.slice(start, i);
-    const valid = MAY_NEED_A_PROBLEM.test(pattern) ? checkPattern(pattern, start + 1, problem) : true;
-    const owners: string[] = [];
-    for (;;) {
-      while (i < line.length && isSpace(line, i)) i++;
-      if (i === line.length || line[i] === "#") break; // an inline comment ends the line
-      const ownerAt = i;
-      while (i < line.length && !isSpace(line, i)) i++;
-      const owner = line.slice(ownerAt, i);
-      let kind = kinds.get(owner);
-      if (kind === undefined && !kinds.has(owner)) {
-        kind = ownerKind(owner);
-        kinds.set(owner, kind);
-      }
-      if (kind === undefined) {
-        const guess = !owner.startsWith("@") && ownerKind(`@${owner}`) ? ` Did you mean \`@${owner}\`?` : "";
-        problem(
-          ownerAt + 1,
-          "codeowners-invalid-owner",
-          `\`${owner}\` is not a valid owner; GitHub ignores it. Write \`@user\`, \`@org/team\` or an e-mail address.${guess}`,
-        );
-      } else owners.push(owner);
-    }
-    rules.push(lazyRule(lineNo, pattern, owners, valid));
+    const rule = readRuleLine(line, kinds, problem);
+    if (rule) rules.push(lazyRule(number, rule.pattern, rule.owners, rule.valid));
   }
   return { rules, problems };
+}
+
+/** Owner kinds already worked out, by owner text. */
+export type OwnerKinds = Map<string, OwnerKind | undefined>;
+
+/** Where a rule line's pattern is (`start` to `end`), or undefined for a blank or comment line. */
+export function patternSpan(line: string): { start: number; end: number } | undefined {
+  let i = 0;
+  while (i < line.length && isSpace(line, i)) i++;
+  if (i === line.length || line[i] === "#") return undefined;
+  const start = i;
+  // The pattern runs to the first unescaped space.
+  while (i < line.length && !isSpace(line, i)) i += line[i] === "\\" && i + 1 < line.length ? 2 : 1;
+  return { start, end: i };
+}
+
+/** Whether GitHub uses a pattern at all (see `checkPattern`); reports what it does not accept. */
+export function patternIsValid(pattern: string, column: number, problem: Report = () => {}): boolean {
+  return MAY_NEED_A_PROBLEM.test(pattern) ? checkPattern(pattern, column, problem) : true;
+}
+
+/** One line of the file: its pattern, whether GitHub uses it, and its usable owners. */
+export function readRuleLine(
+  line: string,
+  kinds: OwnerKinds,
+  problem: Report = () => {},
+): { pattern: string; owners: string[]; valid: boolean } | undefined {
+  const span = patternSpan(line);
+  if (!span) return undefined;
+  const pattern = line.slice(span.start, span.end);
+  const valid = patternIsValid(pattern, span.start + 1, problem);
+  const owners: string[] = [];
+  let i = span.end;
+  for (;;) {
+    while (i < line.length && isSpace(line, i)) i++;
+    if (i === line.length || line[i] === "#") break; // an inline comment ends the line
+    const ownerAt = i;
+    while (i < line.length && !isSpace(line, i)) i++;
+    const owner = line.slice(ownerAt, i);
+    let kind = kinds.get(owner);
+    if (kind === undefined && !kinds.has(owner)) {
+      kind = ownerKind(owner);
+      kinds.set(owner, kind);
+    }
+    if (kind === undefined) {
+      const guess = !owner.startsWith("@") && ownerKind(`@${owner}`) ? ` Did you mean \`@${owner}\`?` : "";
+      problem(
+        ownerAt + 1,
+        "codeowners-invalid-owner",
+        `\`${owner}\` is not a valid owner; GitHub ignores it. Write \`@user\`, \`@org/team\` or an e-mail address.${guess}`,
+      );
+    } else owners.push(owner);
+  }
+  return { pattern, owners, valid };
 }
 
 /** Characters `checkPattern` reports on; a pattern with none of them is valid as it stands. */
@@ -111,7 +137,7 @@ function lazyRule(line: number, pattern: string, owners: string[], valid: boolea
   };
 }
 
-type Report = (column: number, code: string, message: string, severity?: Problem["severity"]) => void;
+export type Report = (column: number, code: string, message: string, severity?: Problem["severity"]) => void;
 
 /** Reports what GitHub does not accept in a pattern; false when GitHub skips the whole line. */
 function checkPattern(pattern: string, column: number, problem: Report): boolean {

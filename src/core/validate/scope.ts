@@ -1,5 +1,8 @@
 import { classifyPath } from "../tree/layout.js";
 import { endpointNames } from "./check-file.js";
+import type { TreeIndex } from "./tree-index.js";
+
+export { TreeIndex } from "./tree-index.js";
 
 /**
  * Which files a change can give problems, and which files answer their questions: a pull
@@ -16,114 +19,6 @@ import { endpointNames } from "./check-file.js";
  * - the context of every reported queue is read with it: its site, its parent, and the sites that
  *   may declare its endpoints (by the `<SITE>_<TOKEN>` prefix, else by text search, else all).
  */
-
-/**
- * File names of the whole tree, indexed; in a valid tree file and folder names are the object
- * names. Built for every pull request from a listing of the whole tree, so the constructor does
- * only what every check needs (folders, site files); the rest is found when asked.
- */
-export class TreeIndex {
-  readonly paths: ReadonlySet<string>;
-  readonly cloudFolders = new Set<string>();
-  /** `<CLOUD>/<SITE>` of every folder holding a site.yaml or queues. */
-  readonly siteFolders = new Set<string>();
-  private readonly listing: readonly string[];
-  private readonly siteFiles: string[] = [];
-  private readonly siteFileByName = new Map<string, string>();
-  private queues: { path: string; name: string }[] | undefined;
-  private queuesByLowerName: Map<string, string[]> | undefined;
-
-  /** `paths`: the listing of `sites/`, sorted. */
-  constructor(paths: readonly string[]) {
-    this.listing = paths;
-    this.paths = new Set(paths);
-    // Sorted paths come folder by folder: classify the first file of a site folder, and after it
-    // look only for the folder's site.yaml.
-    let folder = "";
-    for (const path of paths) {
-      if (folder !== "" && path.startsWith(folder)) {
-        if (path.length === folder.length + 9 && path.endsWith("site.yaml")) this.addSite(path, folder);
-        continue;
-      }
-      const entry = classifyPath(path);
-      if (entry.kind === "documentation" || entry.kind === "unexpected") continue;
-      this.cloudFolders.add(entry.cloud);
-      if (entry.kind === "cloud") continue;
-      this.siteFolders.add(`${entry.cloud}/${entry.site}`);
-      folder = `sites/${entry.cloud}/${entry.site}/`;
-      if (entry.kind === "site") this.addSite(path, folder);
-    }
-  }
-
-  private addSite(path: string, folder: string): void {
-    const name = folder.slice(folder.indexOf("/", 6) + 1, -1);
-    this.siteFiles.push(path);
-    if (!this.siteFileByName.has(name)) this.siteFileByName.set(name, path);
-  }
-
-  /** Queue files with their file base names, in tree order. */
-  get queueFiles(): readonly { path: string; name: string }[] {
-    if (!this.queues) {
-      this.queues = [];
-      for (const path of this.listing) {
-        const entry = classifyPath(path);
-        if (entry.kind === "queue") this.queues.push({ path, name: entry.queue });
-      }
-    }
-    return this.queues;
-  }
-
-  /** Queue files whose name equals `name` without regard to case. */
-  queuesNamedLike(name: string): readonly string[] {
-    if (!this.queuesByLowerName) {
-      // Built on the first lookup: a pull request looks up every name it touches and every parent.
-      this.queuesByLowerName = new Map();
-      for (const { path, name: fileName } of this.queueFiles) {
-        const key = fileName.toLowerCase();
-        const list = this.queuesByLowerName.get(key);
-        if (list) list.push(path);
-        else this.queuesByLowerName.set(key, [path]);
-      }
-    }
-    return this.queuesByLowerName.get(name.toLowerCase()) ?? [];
-  }
-
-  /** The queue file named exactly `name`, if any. */
-  queueFile(name: string): string | undefined {
-    return this.queuesNamedLike(name).find((path) => path.endsWith(`/queues/${name}.yaml`));
-  }
-
-  sitesNamedLike(name: string): string[] {
-    const lower = name.toLowerCase();
-    return this.siteFiles.filter((path) => {
-      const folder = path.slice(0, -"/site.yaml".length);
-      return folder.slice(folder.lastIndexOf("/") + 1).toLowerCase() === lower;
-    });
-  }
-
-  siteFile(name: string): string | undefined {
-    return this.siteFileByName.get(name);
-  }
-
-  allSiteFiles(): string[] {
-    return [...this.siteFiles];
-  }
-
-  queuesOfSiteFolder(cloud: string, site: string): string[] {
-    const folder = `sites/${cloud}/${site}/queues/`;
-    return this.listing.filter((path) => path.startsWith(folder) && classifyPath(path).kind === "queue");
-  }
-
-  /** Site files that may declare `endpoint`: every site whose name plus `_` starts it. */
-  endpointSiteCandidates(endpoint: string): string[] {
-    const found: string[] = [];
-    for (let i = endpoint.indexOf("_"); i > 0; i = endpoint.indexOf("_", i + 1)) {
-      const file = this.siteFileByName.get(endpoint.slice(0, i));
-      if (file) found.push(file);
-    }
-    return found;
-  }
-}
 
 type Data = Readonly<Record<string, unknown>>;
 
@@ -180,10 +75,18 @@ export function scopeReport(input: {
 }): Set<string> {
   const { index, head } = input;
   const report = new Set<string>();
+  // The names of changed queues are looked up in one search.
+  index.prefetchQueueNames(
+    input.changed.flatMap((path) => {
+      const entry = classifyPath(path);
+      const name = str(head.get(path)?.name);
+      return entry.kind === "queue" ? [entry.queue, ...(name ? [name] : [])] : [];
+    }),
+  );
   for (const path of input.changed) {
     if (!path.startsWith("sites/")) continue;
     const entry = classifyPath(path);
-    if (index.paths.has(path)) report.add(path);
+    if (index.has(path)) report.add(path);
     const after = head.get(path);
     if (entry.kind === "site") {
       for (const queue of index.queuesOfSiteFolder(entry.cloud, entry.site)) report.add(queue);
@@ -197,6 +100,16 @@ export function scopeReport(input: {
     }
   }
   return report;
+}
+
+/** The parents named by queues, for `TreeIndex.prefetchQueueNames` before their `queueContext`. */
+export function parentNames(data: Iterable<Data | undefined>): string[] {
+  const names: string[] = [];
+  for (const item of data) {
+    const parent = str(item?.parent);
+    if (parent) names.push(parent);
+  }
+  return names;
 }
 
 /** Files a reported queue's rules read: its site, its parent, the sites that may declare its endpoints. */

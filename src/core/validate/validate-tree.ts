@@ -41,10 +41,13 @@ export interface TreeInput {
  * to report on plus the files they refer to, and only problems in `report` files are reported.
  */
 export interface TreeScope {
-  /** Every path under `sites/` of the whole tree, and the cloud and site folders they are in. */
-  paths: ReadonlySet<string>;
+  /** Every path under `sites/` of the whole tree. */
+  paths: { has(path: string): boolean };
+  /**
+   * The cloud and site folders (`<CLOUD>/<SITE>`) that must have a cloud.yaml or site.yaml: those
+   * the change touched (elsewhere nothing changed; see `TreeIndex.containers`).
+   */
   cloudFolders: ReadonlySet<string>;
-  /** `<CLOUD>/<SITE>`. */
   siteFolders: ReadonlySet<string>;
   /**
    * Every queue file of the whole tree with its name as the file name gives it; for "did you
@@ -292,7 +295,7 @@ export function checkAlone(
 
 /** Every cloud folder needs its cloud.yaml and every site folder its site.yaml: they carry owners and contacts. */
 function missingContainers(
-  present: ReadonlySet<string>,
+  present: { has(path: string): boolean },
   clouds: ReadonlySet<string>,
   sites: ReadonlySet<string>,
 ): Problem[] {
