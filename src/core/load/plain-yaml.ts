@@ -4,8 +4,10 @@ import jsYaml from "js-yaml";
  * A reader for the block-style YAML that configuration files are written in: mappings with plain
  * keys, `- ` lists (with `- key: value` items), one-line plain and quoted scalars, `[]`, `{}` and
  * comments. It returns `undefined` for anything else (flow collections with content, block and
- * multi-line scalars, escapes, anchors, tags, documents markers, duplicate keys, odd indentation,
- * non-printable characters, `\r`), and the caller then uses js-yaml. Where it returns data, the
+ * multi-line scalars, escapes, anchors, tags, documents markers, duplicate keys, odd or deep
+ * indentation, non-printable characters, `\r`, keys that reach Object's prototype), and the caller
+ * then uses js-yaml or the careful parser. It runs first, so it gives up on everything those
+ * report as a problem. Where it returns data, the
  * data is what js-yaml returns for the same text with the core schema: plain scalars are resolved
  * by js-yaml's own core-schema types, and a property test compares the two readers.
  *
@@ -48,6 +50,9 @@ interface Lines {
   end: number[];
 }
 
+/** Deepest indentation read here (the careful parser's depth limit is 64 levels of two spaces). */
+const MAX_INDENT = 64;
+
 const SPACE = 32;
 const HASH = 35;
 const DASH = 45;
@@ -63,6 +68,8 @@ function scanLines(text: string): Lines | undefined {
     while (first < end && text.charCodeAt(first) === SPACE) first++;
     if (first < end && text.charCodeAt(first) !== HASH) {
       if (first === at && isDocumentMarker(text, first, end)) return undefined;
+      // The careful parser refuses absurd nesting; no configuration file comes near this.
+      if (first - at > MAX_INDENT) return undefined;
       lines.indent.push(first - at);
       lines.start.push(first);
       lines.end.push(end);
@@ -117,6 +124,8 @@ class BlockReader {
       // Values are never `undefined`, so this is the duplicate-key test, faster than `Object.hasOwn`.
       if (map[key] !== undefined) throw NOT_PLAIN;
       if (STARTS_RESOLVABLE_WORD.has(text.charCodeAt(keyStart)) && RESOLVED_KEYS.has(key)) throw NOT_PLAIN;
+      // The careful parser reports these keys (`__proto__` and `constructor` failed the test above).
+      if (key === "prototype") throw NOT_PLAIN;
       map[key] = this.value(line, colon + 1, indent, true);
     }
     return map;

@@ -70,10 +70,20 @@ describe("the fast YAML path", () => {
     ["numbers with signs and exponents", "a: +12\nb: -1.5e3\nc: 1e-2\nd: 1_000\n"],
     ["flow collections", "a: [1, two, {c: 3}]\nb: {}\n"],
     ["keys that look like numbers", "1: a\n2.5: b\ntrue: c\n"],
+    ["a reserved key", "a: 1\nprototype: 2\n"],
+    ["reserved keys deeper down", "a:\n  - constructor: 1\n  - b:\n      __proto__: 2\n"],
+    ["indicator characters inside plain text", "a: x&y *z!\nb: c<<d\nc: e [[f]] - - g\nd: constructor\n"],
+    [
+      "deep indentation",
+      `a:${Array.from({ length: 70 }, (_, i) => `\n${"  ".repeat(i + 1)}k${i}:`).join("")} 1\n`,
+    ],
   ])("agrees with the careful parser on %s", (_name, text) => {
     const bytes = new TextEncoder().encode(text);
+    const fast = readYaml("x.yaml", bytes, limits);
+    const careful = parseYaml("x.yaml", bytes, limits);
 
-    expect(readYaml("x.yaml", bytes, limits).data).toEqual(parseYaml("x.yaml", bytes, limits).data);
+    expect(fast.data).toEqual(careful.data);
+    expect(fast.problems).toEqual(careful.problems);
   });
 
   it("locates problems of a fast-read file exactly like the careful parser", () => {

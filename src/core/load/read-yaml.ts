@@ -52,9 +52,11 @@ export function readYaml(
   } catch {
     return careful();
   }
-  if (needsCarefulParse(text)) return careful();
+  // The block-YAML reader gives up on every file the careful parser has a problem with (unsafe
+  // keys, deep nesting, tags, anchors, tabs...) and runs first: a plain file is scanned once.
   let data: unknown = readPlainYaml(text);
   if (data === undefined) {
+    if (needsCarefulParse(text)) return careful();
     try {
       data = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, filename: file });
     } catch {
