@@ -264,6 +264,33 @@ describe("readFiles", () => {
     );
   });
 
+  it("reads the files two commits differ in by the blob ids their comparison gave, to the same bytes", async () => {
+    const paths = Array.from({ length: 240 }, (_, i) => `sites/many/q${i}.yaml`);
+    for (const path of paths) await put(path, `name: ${path}\n`);
+    await symlink("q0.yaml", join(dir, "sites/many/link.yaml"));
+    const first = await commit("first");
+    for (const path of paths.slice(0, 220)) await put(path, `name: ${path}\nmaxrss: 2000\n`);
+    await rm(join(dir, "sites/many/q230.yaml"));
+    await rm(join(dir, "sites/many/link.yaml"));
+    await symlink("q1.yaml", join(dir, "sites/many/link.yaml"));
+    await put("sites/many/new.yaml", "name: new\n");
+    const second = await commit("second");
+    const fresh = new GitRevisionReader(dir);
+    const changed = await fresh.changedPaths(first, second);
+    const wanted = [...changed, "sites/many/q235.yaml", "sites/many/none.yaml"];
+
+    for (const sha of [first, second]) {
+      const byIds = await fresh.readFiles(sha, wanted);
+      const byPath = new Map<string, Uint8Array>();
+      for (const path of wanted)
+        for (const entry of await reader.readFiles(sha, [path])) byPath.set(...entry);
+      expect(hex(byIds), sha).toEqual(hex(byPath));
+    }
+    await fresh.close();
+    expect(changed).toHaveLength(223);
+    expect((await reader.readFiles(first, ["sites/many/new.yaml"])).size).toBe(0);
+  });
+
   it("answers two concurrent calls on one reader correctly", async () => {
     const big = `b: ${"y".repeat(200_000)}\n`;
     await put("sites/a.yaml", "a: 1\n");

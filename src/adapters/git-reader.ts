@@ -5,12 +5,15 @@ import type { OperationalError } from "../core/errors.js";
 import { type CommitInfo, EMPTY_TREE, type Revision, type RevisionReader, WORKTREE } from "../core/ports.js";
 import { CONFIG_FILE, SITES_DIR } from "../core/tree/layout.js";
 import { CatFileBatch } from "./git-cat-file.js";
+import { parseBlobIds, parseLog, parseRawDiff, sortedUnique } from "./git-output.js";
 import { FSCK, firstLine, problem, runGit } from "./git-process.js";
 
 const SCOPE = [SITES_DIR, CONFIG_FILE];
 const LOG_FORMAT = "--format=%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%s%x1f%b%x1e";
 const LOG = ["log", "-z", "--no-color", "--no-show-signature", "--encoding=UTF-8", LOG_FORMAT];
 const DIFF = ["diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", "--no-color"];
+/** The same comparison with the blob ids of both sides (`:<mode> <mode> <id> <id> <status>\0<path>\0`). */
+const RAW_DIFF = ["diff", "--raw", "-z", "--no-abbrev", "--no-renames", "--no-ext-diff", "--no-color"];
 const LS_WORKTREE = ["ls-files", "-z", "--cached", "--others", "--exclude-standard"];
 const FULL_SHA = /^[0-9a-f]{40}$/;
 /**
@@ -27,6 +30,8 @@ export class GitRevisionReader implements RevisionReader {
   private readonly commits = new Set<string>();
   private readonly changes = new Map<string, Promise<string[]>>();
   private readonly blobs = new Map<string, Promise<Map<string, string>>>();
+  /** Blob ids learnt from comparing commits, by commit: the changed files are read by id. */
+  private readonly knownBlobs = new Map<string, Map<string, string>>();
 
   constructor(root: string) {
     this.root = resolve(root);
@@ -54,7 +59,12 @@ export class GitRevisionReader implements RevisionReader {
       const key = `${from}..${to}`;
       let paths = this.changes.get(key);
       if (!paths) {
-        paths = this.gitPaths([...DIFF, from, to, "--", ...SCOPE]).then(sortedUnique);
+        paths = this.git([...RAW_DIFF, from, to, "--", ...SCOPE]).then((out) => {
+          const diff = parseRawDiff(out);
+          this.learnBlobs(from, diff.before);
+          this.learnBlobs(to, diff.after);
+          return sortedUnique(diff.paths);
+        });
         this.changes.set(key, paths);
         paths.catch(() => this.changes.delete(key));
       }
@@ -89,9 +99,17 @@ export class GitRevisionReader implements RevisionReader {
     for (const path of unique) this.assertInside(path);
     if (revision === WORKTREE) return this.readWorktree(unique);
     const sha = await this.resolve(revision);
-    const ids = unique.length >= LIST_TREE_FROM ? await this.blobIds(sha) : undefined;
-    const names = unique.map((path) => ids?.get(path) ?? `${sha}:${path}`);
+    const known = this.knownBlobs.get(sha);
+    const unknown = known ? unique.filter((path) => !known.has(path)).length : unique.length;
+    const ids = unknown >= LIST_TREE_FROM ? await this.blobIds(sha) : undefined;
+    const names = unique.map((path) => known?.get(path) ?? ids?.get(path) ?? `${sha}:${path}`);
     return toMap(unique, await this.catFile().read(names));
+  }
+
+  private learnBlobs(sha: string, ids: Map<string, string>): void {
+    const known = this.knownBlobs.get(sha);
+    if (!known) this.knownBlobs.set(sha, ids);
+    else for (const [path, id] of ids) known.set(path, id);
   }
 
   /** The blob id of every file in scope at a commit (a commit's tree never changes). */
@@ -262,41 +280,4 @@ function toMap(paths: readonly string[], contents: readonly (Uint8Array | undefi
 
 function isUnder(path: string, folder: string | undefined): boolean {
   return folder === undefined || path === folder || path.startsWith(`${folder}/`);
-}
-
-function sortedUnique(paths: readonly string[]): string[] {
-  // git lists most paths in order already; checking is cheaper than sorting thousands.
-  let ordered = true;
-  for (let i = 1; i < paths.length && ordered; i++) ordered = paths[i - 1]! < paths[i]!;
-  return ordered ? [...paths] : [...new Set(paths)].sort();
-}
-
-/** The blobs of `ls-tree -z` output (`<mode> <type> <id>\t<path>\0` entries) by path. */
-function parseBlobIds(out: Buffer): Map<string, string> {
-  const ids = new Map<string, string>();
-  const text = out.toString("utf8");
-  // One pass with indexOf: a large tree lists many thousands of entries.
-  for (let at = 0; at < text.length; ) {
-    let end = text.indexOf("\0", at);
-    if (end < 0) end = text.length;
-    const tab = text.indexOf("\t", at);
-    const type = text.indexOf(" ", at) + 1;
-    if (type > 0 && tab > type && tab < end && text.startsWith("blob ", type)) {
-      ids.set(text.slice(tab + 1, end), text.slice(type + 5, tab));
-    }
-    at = end + 1;
-  }
-  return ids;
-}
-
-function parseLog(text: string): CommitInfo[] {
-  const records = text.split("\x1e").map((record) => record.replace(/^[\0\n]+/, ""));
-  return records
-    .filter((record) => record !== "")
-    .map((record) => {
-      const [sha = "", parents = "", authorName = "", authorEmail = "", date = "", subject = "", body = ""] =
-        record.split("\x1f");
-      const parentList = parents === "" ? [] : parents.split(" ");
-      return { sha, parents: parentList, authorName, authorEmail, date, subject, body: body.trimEnd() };
-    });
 }
