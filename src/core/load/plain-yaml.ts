@@ -4,12 +4,12 @@ import jsYaml from "js-yaml";
  * A reader for the block-style YAML that configuration files are written in: mappings with plain
  * keys, `- ` lists (with `- key: value` items), one-line plain and quoted scalars, `[]`, `{}` and
  * comments. It returns `undefined` for anything else (flow collections with content, block and
- * multi-line scalars, escapes, anchors, tags, documents markers, duplicate keys, odd or deep
+ * multi-line scalars, escapes, anchors, tags, document markers, duplicate keys, odd or deep
  * indentation, non-printable characters, `\r`, keys that reach Object's prototype), and the caller
- * then uses js-yaml or the careful parser. It runs first, so it gives up on everything those
- * report as a problem. Where it returns data, the
- * data is what js-yaml returns for the same text with the core schema: plain scalars are resolved
- * by js-yaml's own core-schema types, and a property test compares the two readers.
+ * then uses js-yaml or the careful parser. It runs first, so it gives up on everything the careful
+ * parser reports as a problem. Where it returns data, the data is what js-yaml returns for the
+ * same text with the core schema: plain scalars are resolved by js-yaml's own core-schema types,
+ * and a property test compares the two readers.
  *
  * Why it exists: js-yaml is a general parser and was over a third of a full validation's time.
  * Configuration files use a small part of YAML, which a line scanner reads several times faster.
@@ -50,7 +50,7 @@ interface Lines {
   end: number[];
 }
 
-/** Deepest indentation read here (the careful parser's depth limit is 64 levels of two spaces). */
+/** Deepest indentation read here, well inside the careful parser's limit (64 levels, 128 spaces). */
 const MAX_INDENT = 64;
 
 const SPACE = 32;
@@ -121,10 +121,11 @@ class BlockReader {
       const colon = keyEnd(text, keyStart, lines.end[line]!);
       if (colon < 0) throw NOT_PLAIN;
       const key = text.slice(keyStart, colon);
-      // Values are never `undefined`, so this is the duplicate-key test, faster than `Object.hasOwn`.
+      // Values are never `undefined`: a defined answer is a duplicate key, or a name Object's
+      // prototype has (`__proto__`, `constructor`, `toString`), left to the careful parser too.
       if (map[key] !== undefined) throw NOT_PLAIN;
       if (STARTS_RESOLVABLE_WORD.has(text.charCodeAt(keyStart)) && RESOLVED_KEYS.has(key)) throw NOT_PLAIN;
-      // The careful parser reports these keys (`__proto__` and `constructor` failed the test above).
+      // The third key the careful parser reports as reserved.
       if (key === "prototype") throw NOT_PLAIN;
       map[key] = this.value(line, colon + 1, indent, true);
     }
