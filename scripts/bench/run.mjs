@@ -202,6 +202,7 @@ async function main() {
   const repos = [];
   const verdicts = new Map();
   try {
+    const prepared = [];
     for (const label of opts.sizes) {
       const factor = Number(label.slice(0, -1));
       const t0 = Date.now();
@@ -223,9 +224,16 @@ async function main() {
       const verdict = await verify(repo, measures, label);
       verdicts.set(label, verdict);
       log(`${label}: tree valid; check verdict ${verdict.checkVerdict} (${JSON.stringify(verdict.checks)})`);
-      const runs = await timeRounds(measures, opts.runs, usage, (r) =>
-        log(`${label}: round ${r}/${opts.runs}`),
-      );
+      prepared.push({ label, repo, measures });
+    }
+    // One set of rounds over the commands of every size: the targets compare sizes (check 10x
+    // against check 1x), so a change in the machine's load must not fall between the two.
+    const sized = prepared.flatMap(({ label, measures }) =>
+      measures.map((m) => ({ ...m, label: `${label} ${m.label}`, size: label, name: m.label })),
+    );
+    const allRuns = await timeRounds(sized, opts.runs, usage, (r) => log(`round ${r}/${opts.runs}`));
+    for (const { label, repo, measures } of prepared) {
+      const runs = new Map(measures.map((m) => [m.label, allRuns.get(`${label} ${m.label}`)]));
       const over = (f) => new Map([...runs].map(([k, v]) => [k, f(v)]));
       const known = (v, key) => (v.some((r) => r[key] === undefined) ? undefined : v.map((r) => r[key]));
       results.push({
