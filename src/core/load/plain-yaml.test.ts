@@ -59,6 +59,10 @@ describe("the block-YAML reader", () => {
       "scalars of the core schema",
       "a: 1\nb: -0\nc: 0x1F\nd: 1e3\ne: .inf\nf: ~\ng: True\nh: yes\ni: 012\nj: +1_000\n",
     ],
+    [
+      "numbers it converts itself, and their neighbours",
+      "a: -0\nb: 0\nc: 12\nd: -12.50\ne: 0.0\nf: -0.0\ng: 123456789012345\nh: 12345678901234567890\ni: 1.\nj: 00.5\n",
+    ],
     ["quoted scalars", "a: '1'\nb: \"true\"\nc: 'it''s'\nd: \"\"\ne: ''  # empty\n"],
     ["comments and blank lines", "# head\na: x # note\n\n  # indented note\nb: x#y\n"],
     [

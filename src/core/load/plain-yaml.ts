@@ -234,10 +234,15 @@ function scalar(text: string, at: number, end: number): unknown {
   if (INDICATORS.has(c)) throw NOT_PLAIN;
   if ((c === "-" || c === "?" || c === ":") && (at + 1 === end || text.charCodeAt(at + 1) === SPACE))
     throw NOT_PLAIN;
+  // One pass to the end of the value: a ` #` starts a comment; a `: ` would make it a mapping.
   let stop = at + 1;
-  while (stop < end && !(text.charCodeAt(stop) === HASH && text.charCodeAt(stop - 1) === SPACE)) stop++;
+  for (; stop < end; stop++) {
+    const ch = text.charCodeAt(stop);
+    if (ch === HASH && text.charCodeAt(stop - 1) === SPACE) break;
+    if (ch === COLON && (stop + 1 === end || text.charCodeAt(stop + 1) === SPACE)) throw NOT_PLAIN;
+  }
   while (stop > at && text.charCodeAt(stop - 1) === SPACE) stop--;
-  if (hasMappingColon(text, at, stop) || text.charCodeAt(stop - 1) === COLON) throw NOT_PLAIN;
+  if (text.charCodeAt(stop - 1) === COLON) throw NOT_PLAIN;
   return resolvePlain(text.slice(at, stop));
 }
 
@@ -292,11 +297,17 @@ export const IMPLICIT_TYPES: readonly jsYaml.Type[] = (() => {
 function resolvePlain(value: string): unknown {
   const c = value.charCodeAt(0);
   if (isLetter(c) && !STARTS_RESOLVABLE_WORD.has(c)) return value;
+  // The common numbers, which js-yaml's types turn into exactly `Number(value)` (`-0` is not one:
+  // js-yaml makes it 0).
+  if (PLAIN_NUMBER.test(value)) return Number(value);
   for (const type of IMPLICIT_TYPES) {
     if (type.resolve(value)) return type.construct(value);
   }
   return value;
 }
+
+/** Decimal integers without sign tricks or leading zeros, and decimal fractions. */
+const PLAIN_NUMBER = /^(?:0|-?[1-9][0-9]{0,14})$|^-?(?:0|[1-9][0-9]{0,14})\.[0-9]{1,15}$/;
 
 /** n, N, t, T, f, F: the letters `null`, `true` and `false` start with. */
 const STARTS_RESOLVABLE_WORD = new Set([110, 78, 116, 84, 102, 70]);
