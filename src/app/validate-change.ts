@@ -11,8 +11,8 @@ import {
   queueContext,
   scopeNeedles,
   scopeReport,
-  TreeIndex,
 } from "../core/validate/scope.js";
+import { TreeIndex } from "../core/validate/tree-index.js";
 import { type TreeReport, validateTree } from "../core/validate/validate-tree.js";
 import { RevisionConfigSource } from "./revision-source.js";
 import { validateRepository } from "./validate.js";

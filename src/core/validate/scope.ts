@@ -2,8 +2,6 @@ import { classifyPath } from "../tree/layout.js";
 import { endpointNames } from "./check-file.js";
 import type { TreeIndex } from "./tree-index.js";
 
-export { TreeIndex } from "./tree-index.js";
-
 /**
  * Which files a change can give problems, and which files answer their questions: a pull
  * request is judged from what it changed plus a cheap index of what it refers to, so its check
