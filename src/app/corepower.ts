@@ -5,6 +5,8 @@
 import { resolveConfig } from "../core/config.js";
 import { applyPlan, botPolicy } from "../core/corepower/apply.js";
 import {
+  type DeclaredHardware,
+  declaredHardware,
   estimateFromHardware,
   type HardwareEstimate,
   parseDataText,
@@ -25,7 +27,7 @@ import { validateRepository } from "./validate.js";
 export interface CorepowerInputs {
   /** `--feed` values: folders, files or URLs. */
   feeds: readonly string[];
-  /** `--hardware` and `--scores`, used together. */
+  /** `--hardware`: declared hardware of sites whose site.yaml has none; needs `scores`. */
   hardware?: string;
   scores?: string;
 }
@@ -101,20 +103,26 @@ async function readEstimates(
   tree: CorepowerTree,
 ): Promise<{ estimates: HardwareEstimate[]; skipped: Skip[] }> {
   const { hardware, scores } = options.inputs;
-  if (hardware === undefined || scores === undefined) return { estimates: [], skipped: [] };
-  const [hw, sc] = await Promise.all([
-    options.feedSource.readDataFile(hardware, "--hardware"),
-    options.feedSource.readDataFile(scores, "--scores"),
-  ]);
-  const hwData = parseDataText(hw.source, hw.text);
+  // Hardware declared in site.yaml needs only the scores table; a `--hardware` file adds sites.
+  if (scores === undefined) return { estimates: [], skipped: [] };
+  const sc = await options.feedSource.readDataFile(scores, "--scores");
   const scData = parseDataText(sc.source, sc.text);
-  if ("error" in hwData) throw new OperationalError(hwData.error);
   if ("error" in scData) throw new OperationalError(scData.error);
-  const declared = readHardware(hw.source, hwData.data);
   const table = readScoresTable(sc.source, scData.data);
-  if ("error" in declared) throw new OperationalError(declared.error);
   if ("error" in table) throw new OperationalError(table.error);
-  return estimateFromHardware(hw.source, declared.sites, table.scores, indexSites(tree));
+  let file: Map<string, DeclaredHardware> | undefined;
+  if (hardware !== undefined) {
+    const hw = await options.feedSource.readDataFile(hardware, "--hardware");
+    const hwData = parseDataText(hw.source, hw.text);
+    if ("error" in hwData) throw new OperationalError(hwData.error);
+    const declared = readHardware(hw.source, hwData.data);
+    if ("error" in declared) throw new OperationalError(declared.error);
+    file = declared.sites;
+  }
+  const index = indexSites(tree);
+  const merged = declaredHardware(tree.sites, file, index);
+  const estimated = estimateFromHardware(merged.hardware, table.scores, index);
+  return { estimates: estimated.estimates, skipped: [...merged.skipped, ...estimated.skipped] };
 }
 
 /**

@@ -37,7 +37,7 @@ Usage:
   siteops notify (--event FILE | --pr N | --base REF --head REF) [--stage heads-up|applied] [--smtp URL | --out DIR]
                [--outbox DIR] [--dry-run] [--format text|json|markdown] [--repository OWNER/REPO] [--root DIR]
   siteops notify --resend DIR --smtp URL | --digest [--force] --smtp URL
-  siteops corepower --feed PATH|URL ... [--hardware FILE --scores FILE] [--dry-run | --write | --open-prs]
+  siteops corepower --feed PATH|URL ... [--scores FILE [--hardware FILE]] [--dry-run | --write | --open-prs]
                [--format text|json] [--root DIR]   corepower PRs from HEPscore23 results (docs/corepower.md)
   siteops new queue <NAME> --site <SITE> [--from <QUEUE>] [--corepower N] [--root DIR]
   siteops help | --help | --version

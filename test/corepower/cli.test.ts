@@ -3,7 +3,7 @@
  * from a folder, a file and a URL, declared hardware, and usage errors.
  */
 
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -194,11 +194,45 @@ describe("feeds and declared hardware", () => {
   );
 });
 
+describe("hardware declared in site.yaml", () => {
+  it(
+    "estimates a site from the hardware its site.yaml declares, with only a scores table",
+    async () => {
+      const siteFile = join(repo.dir, "sites/US/MWT2/site.yaml");
+      const before = await readFile(siteFile, "utf8");
+      await writeFile(
+        siteFile,
+        `${before}hardware:\n  - cpu_model: AMD EPYC 7742 64-Core Processor\n    cores: 2048\n  - cpu_model: AMD EPYC 9654 96-Core Processor\n    cores: 4096\n`,
+      );
+      const scores = join(scratch, "scores-only.yaml");
+      await writeFile(
+        scores,
+        '"AMD EPYC 7742 64-Core Processor": 11.6\n"AMD EPYC 9654 96-Core Processor": 17.2\n',
+      );
+      try {
+        const report = await validateRepository({
+          source: new FsConfigSource(repo.dir),
+          schemas: new FsSchemaSource(),
+        });
+        const { stdout } = await run(["--scores", scores, "--format", "json"]);
+        expect(report.problems).toEqual([]);
+        expect(JSON.parse(stdout).proposals).toEqual([
+          { cloud: "US", site: "MWT2", field: "corepower", before: 13.88, after: 15.33, samples: 2 },
+        ]);
+      } finally {
+        await writeFile(siteFile, before);
+      }
+    },
+    SLOW,
+  );
+});
+
 describe("usage errors", () => {
   it.each([
     [[], "give at least one --feed"],
     [["--feed", "x", "--write", "--open-prs"], "give one of --dry-run, --write and --open-prs."],
-    [["--feed", "x", "--hardware", "h.yaml"], "--hardware and --scores go together"],
+    [["--feed", "x", "--hardware", "h.yaml"], "--hardware needs --scores"],
+    [["--hardware", "h.yaml"], "--hardware needs --scores"],
     [["--feed", "x", "--format", "yaml"], "--format must be one of text, json, not `yaml`."],
     [["--feed", "x", "--open-prs"], "--open-prs needs GITHUB_TOKEN and GITHUB_REPOSITORY"],
   ])("%j", async (args, message) => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { estimateFromHardware, readHardware, readScoresTable } from "../../src/core/corepower/hardware.js";
+import {
+  declaredHardware,
+  estimateFromHardware,
+  readHardware,
+  readScoresTable,
+} from "../../src/core/corepower/hardware.js";
 import type { Sample } from "../../src/core/corepower/model.js";
 import { type PlanInput, planCorepower } from "../../src/core/corepower/plan.js";
 import { parseRecords } from "../../src/core/corepower/records.js";
@@ -255,7 +260,7 @@ describe("declared hardware for sites without results", () => {
     NOWHERE: [{ cpu_model: "AMD EPYC 7742 64-Core Processor", cores: 64 }],
   });
   if ("error" in scores || "error" in hardware) throw new Error("bad test data");
-  const { estimates, skipped } = estimateFromHardware("hw.yaml", hardware.sites, scores.scores, index);
+  const { estimates, skipped } = estimateFromHardware(hardware.sites, scores.scores, index);
 
   it("uses the core-weighted mean of the declared CPU models' scores", () => {
     expect(estimates.map((e) => [e.site.name, e.value])).toEqual([
@@ -276,6 +281,57 @@ describe("declared hardware for sites without results", () => {
     const p = plan(series("AGLT2", 13.9, 6), { estimates });
     expect(p.proposals).toEqual([]);
     expect(p.held.map((h) => h.reason)).toEqual(["below-threshold"]);
+  });
+});
+
+describe("hardware declared in site.yaml", () => {
+  const scores = readScoresTable("scores.yaml", {
+    "AMD EPYC 7742 64-Core Processor": 11.6,
+    "AMD EPYC 9654 96-Core Processor": 17.2,
+  });
+  if ("error" in scores) throw new Error("bad test data");
+  const files = {
+    ...FILES,
+    "sites/US/AGLT2/site.yaml": `${FILES["sites/US/AGLT2/site.yaml"]}hardware:\n  - cpu_model: AMD EPYC 9654 96-Core Processor\n    cores: 4096\n`,
+    "sites/CERN/CERN-PROD/site.yaml": `${FILES["sites/CERN/CERN-PROD/site.yaml"]}hardware:\n  - cpu_model: AMD EPYC 7742 64-Core Processor\n    cores: 0\n`,
+  };
+  const tree = readCorepowerTree(memoryFiles(files));
+  const index = indexSites(tree);
+  const file = readHardware("hw.yaml", {
+    AGLT2: [{ cpu_model: "AMD EPYC 7742 64-Core Processor", cores: 64 }],
+    IFAE: [{ cpu_model: "AMD EPYC 7742 64-Core Processor", cores: 64 }],
+  });
+  if ("error" in file) throw new Error("bad test data");
+
+  it("is used for the sites that declare it, and a --hardware entry only for the others", () => {
+    const merged = declaredHardware(tree.sites, file.sites, index);
+    const { estimates, skipped } = estimateFromHardware(merged.hardware, scores.scores, index);
+
+    expect(estimates.map((e) => [e.site.name, e.value, e.source])).toEqual([
+      ["AGLT2", 17.2, "sites/US/AGLT2/site.yaml#hardware"],
+      ["IFAE", 11.6, "hw.yaml#IFAE"],
+    ]);
+    expect([...merged.skipped, ...skipped].map((s) => [s.reason, s.source])).toEqual([
+      ["hardware-in-site-file", "hw.yaml#AGLT2"],
+      ["bad-hardware", "sites/CERN/CERN-PROD/site.yaml#hardware"],
+    ]);
+    expect(plan([], { estimates }).proposals).toMatchObject([
+      { target: { site: "IFAE" }, after: 11.6, method: "hardware", feeds: ["hw.yaml#IFAE"] },
+      { target: { site: "IFAE" }, after: 11.6, method: "hardware", feeds: ["hw.yaml#IFAE"] },
+      {
+        target: { site: "AGLT2" },
+        after: 17.2,
+        method: "hardware",
+        feeds: ["sites/US/AGLT2/site.yaml#hardware"],
+      },
+    ]);
+  });
+
+  it("needs no --hardware file", () => {
+    const merged = declaredHardware(tree.sites, undefined, index);
+
+    expect([...merged.hardware.keys()]).toEqual(["CERN-PROD", "AGLT2"]);
+    expect(estimateFromHardware(merged.hardware, scores.scores, index).estimates).toHaveLength(1);
   });
 });
 

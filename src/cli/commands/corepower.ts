@@ -16,12 +16,13 @@ import type { CliIo } from "../io.js";
 
 export const COREPOWER_USAGE = `siteops corepower: corepower from HEP Benchmark Suite results (see docs/corepower.md)
 
-  siteops corepower --feed PATH|URL ... [--hardware FILE --scores FILE]
+  siteops corepower --feed PATH|URL ... [--scores FILE [--hardware FILE]]
                     [--dry-run | --write | --open-prs] [--format text|json] [--root DIR]
 
   --feed       a folder of result JSON files, a JSON or JSON-lines file, or an http(s) URL (repeatable)
-  --hardware   declared hardware per ATLAS site: {SITE: [{cpu_model, cores}]} (YAML or JSON)
-  --scores     HS23 per core by CPU model: {"CPU model": score} (YAML or JSON)
+  --scores     HS23 per core by CPU model: {"CPU model": score} (YAML or JSON); estimates sites without
+               results from the \`hardware\` their site.yaml declares
+  --hardware   hardware of sites whose site.yaml declares none: {SITE: [{cpu_model, cores}]} (needs --scores)
   --dry-run    print the proposals only (the default)
   --write      apply the proposals to the working tree, no pull request
   --open-prs   one branch and pull request per cloud (GITHUB_TOKEN, GITHUB_REPOSITORY; git remote origin)
@@ -54,14 +55,12 @@ export async function corepowerCommand(args: readonly string[], io: CliIo): Prom
   const modes = [values["dry-run"], values.write, values["open-prs"]].filter(Boolean).length;
   if (modes > 1) throw new UsageError("give one of --dry-run, --write and --open-prs.");
   const feeds = values.feed ?? [];
-  if ((values.hardware === undefined) !== (values.scores === undefined)) {
-    throw new UsageError(
-      "--hardware and --scores go together: the declared CPU models and their HS23 per core.",
-    );
+  if (values.hardware !== undefined && values.scores === undefined) {
+    throw new UsageError("--hardware needs --scores: the HS23 per core of the CPU models it declares.");
   }
-  if (feeds.length === 0 && values.hardware === undefined) {
+  if (feeds.length === 0 && values.scores === undefined) {
     throw new UsageError(
-      "give at least one --feed (a folder, file or URL of benchmark results), or --hardware with --scores.",
+      "give at least one --feed (a folder, file or URL of benchmark results), or --scores to estimate from declared hardware.",
     );
   }
   const root = resolve(io.cwd, values.root ?? ".");

@@ -46,6 +46,7 @@ export const SKIP_REASONS = [
   "no-target",
   "bad-hardware",
   "unknown-cpu-model",
+  "hardware-in-site-file",
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 

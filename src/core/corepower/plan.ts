@@ -110,7 +110,7 @@ export function planCorepower(input: PlanInput): Plan {
     if (targets.length === 0) {
       skipped.push({
         reason: "no-target",
-        source: `${estimate.source}#${estimate.site.name}`,
+        source: estimate.source,
         detail: `site ${estimate.site.name} and its queues set no corepower`,
       });
     }

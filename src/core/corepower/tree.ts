@@ -27,6 +27,8 @@ export interface SiteInfo {
   rcNames: string[];
   default?: number;
   defaultPin?: Pin;
+  /** The `hardware` list of site.yaml as written (checked by `readHardwareList`), if any. */
+  hardware?: unknown;
   queues: QueueInfo[];
 }
 
@@ -72,6 +74,7 @@ export function readCorepowerTree(files: readonly SourceFile[]): CorepowerTree {
       if (isNumber(defaults.corepower)) site.default = defaults.corepower;
       const pin = readPin(defaults[PIN_FIELD]);
       if (pin) site.defaultPin = pin;
+      if (data.hardware !== undefined) site.hardware = data.hardware;
     } else {
       const info: QueueInfo = { name: entry.queue, file: file.path };
       if (isNumber(data.corepower)) info.own = data.corepower;
