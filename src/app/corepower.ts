@@ -65,7 +65,7 @@ export async function planRun(options: PlanOptions): Promise<PlannedRun> {
     ? parseYaml(configFile.path, configFile.bytes, { maxBytes: 1_048_576 }).data
     : {};
   const config = resolveConfig(configData ?? {}, schemas.config);
-  const read = readCorepowerSettings(config.raw);
+  const read = readCorepowerSettings(config.raw, schemas.config);
   const settings = { ...read.settings, ...options.settings };
   const policy = botPolicy(config.raw.policy?.rules ?? [], settings.bot.login);
   const tree = readCorepowerTree(sites.files);

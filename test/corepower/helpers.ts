@@ -8,6 +8,11 @@ import type { CliIo } from "../../src/cli/io.js";
 import { type CorepowerSettings, readCorepowerSettings } from "../../src/core/corepower/settings.js";
 import type { SourceFile } from "../../src/core/model.js";
 
+/** The shipped configuration schema, whose `corepower` section the bot's settings are read against. */
+export const CONFIG_SCHEMA: unknown = JSON.parse(
+  readFileSync(join(import.meta.dirname, "..", "..", "schemas", "config.schema.json"), "utf8"),
+);
+
 /** The shared reference data beside the repository (`../shared/realdata`), as CI lays it out. */
 export const REALDATA =
   [join(import.meta.dirname, "..", "..", "..", "shared", "realdata"), "/work/shared/realdata"].find((dir) =>
@@ -82,7 +87,7 @@ export function series(
 }
 
 export function defaultSettings(overrides: Partial<CorepowerSettings> = {}): CorepowerSettings {
-  return { ...readCorepowerSettings({}).settings, ...overrides };
+  return { ...readCorepowerSettings({}, CONFIG_SCHEMA).settings, ...overrides };
 }
 
 /** Site and queue files in memory, as readers return them. */

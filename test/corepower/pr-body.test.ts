@@ -22,7 +22,7 @@ import {
 import { readCorepowerSettings } from "../../src/core/corepower/settings.js";
 import { evaluatePoints } from "../../src/core/corepower/stats.js";
 import { PROJECT_ROOT } from "../helpers/repo.js";
-import { defaultSettings } from "./helpers.js";
+import { CONFIG_SCHEMA, defaultSettings } from "./helpers.js";
 
 const T0 = Date.parse("2026-03-01T00:00:00Z");
 const pts = (values: number[]): Point[] =>
@@ -202,8 +202,8 @@ describe("charts and comments", () => {
 });
 
 describe("settings and the bot's policy", () => {
-  it("defaults come from the proposed schema fragment", () => {
-    const { settings: s, warnings } = readCorepowerSettings({});
+  it("defaults come from the corepower section of the config schema", () => {
+    const { settings: s, warnings } = readCorepowerSettings({}, CONFIG_SCHEMA);
     expect(warnings).toEqual([]);
     expect(s).toMatchObject({
       benchmark: "HEPscore23",
@@ -219,9 +219,10 @@ describe("settings and the bot's policy", () => {
   });
 
   it("unusable values fall back to defaults with a warning saying where", () => {
-    const { settings: s, warnings } = readCorepowerSettings({
-      corepower: { window_days: -3, ticket: "ADCINFR-1", decimals: 2.5 },
-    });
+    const { settings: s, warnings } = readCorepowerSettings(
+      { corepower: { window_days: -3, ticket: "ADCINFR-1", decimals: 2.5 } },
+      CONFIG_SCHEMA,
+    );
     expect(s.windowDays).toBe(90);
     expect(s.decimals).toBe(2);
     expect(s.ticket).toBe("ADCINFR-1");

@@ -144,5 +144,6 @@ const noTicket =
 async function readLocalSettings(source: FsConfigSource, schemas: FsSchemaSource) {
   const file = await source.readConfig();
   const data = file ? parseYaml(file.path, file.bytes, { maxBytes: 1_048_576 }).data : {};
-  return readCorepowerSettings(resolveConfig(data ?? {}, (await schemas.readSchemas()).config).raw);
+  const { config } = await schemas.readSchemas();
+  return readCorepowerSettings(resolveConfig(data ?? {}, config).raw, config);
 }

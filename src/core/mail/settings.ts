@@ -41,9 +41,9 @@ export interface SettingsResult {
 }
 
 /**
- * Reads `notifications` from the raw config: fills defaults from the schema fragment and
- * replaces any value of the wrong shape by its default with a warning (the config schema
- * will reject such values in `siteops validate` once it has this section).
+ * Reads `notifications` from the raw config: fills defaults from the config schema's
+ * `notifications` section and replaces any value of the wrong shape by its default with a warning
+ * (`siteops validate` reports such values against the same schema).
  */
 export function readNotificationSettings(rawConfig: unknown, configSchema: unknown): SettingsResult {
   const schema = (configSchema as { properties?: Record<string, unknown> } | undefined)?.properties
