@@ -39,6 +39,7 @@ export function startFailure(error: Error, command: string): OperationalError {
 }
 
 export function firstLine(text: string): string {
-  const line = (text.split("\n")[0] ?? "").replace(/^(fatal|error): /, "");
+  // git may print progress or a `To <remote>` line first: the first line with text says what failed.
+  const line = (text.split("\n").find((l) => l.trim() !== "") ?? "").trim().replace(/^(fatal|error): /, "");
   return line.replace(/[.\s]+$/, "") || "no message";
 }

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve, sep } from "node:path";
 import type { BranchCommit, BranchPublisher, WorktreeWriter } from "../core/corepower/ports.js";
 import { OperationalError } from "../core/errors.js";
+import { firstLine } from "./git-process.js";
 
 export interface GitIdentity {
   name: string;
@@ -186,13 +187,4 @@ export class FsWorktreeWriter implements WorktreeWriter {
       await writeFile(target, text);
     }
   }
-}
-
-function firstLine(text: string): string {
-  return (
-    text
-      .split("\n")
-      .map((l) => l.trim())
-      .find((l) => l !== "") ?? "no message"
-  );
 }
