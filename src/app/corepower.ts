@@ -105,14 +105,16 @@ async function readEstimates(
   const { hardware, scores } = options.inputs;
   // Hardware declared in site.yaml needs only the scores table; a `--hardware` file adds sites.
   if (scores === undefined) return { estimates: [], skipped: [] };
-  const sc = await options.feedSource.readDataFile(scores, "--scores");
+  const [sc, hw] = await Promise.all([
+    options.feedSource.readDataFile(scores, "--scores"),
+    hardware === undefined ? undefined : options.feedSource.readDataFile(hardware, "--hardware"),
+  ]);
   const scData = parseDataText(sc.source, sc.text);
   if ("error" in scData) throw new OperationalError(scData.error);
   const table = readScoresTable(sc.source, scData.data);
   if ("error" in table) throw new OperationalError(table.error);
   let file: Map<string, DeclaredHardware> | undefined;
-  if (hardware !== undefined) {
-    const hw = await options.feedSource.readDataFile(hardware, "--hardware");
+  if (hw !== undefined) {
     const hwData = parseDataText(hw.source, hw.text);
     if ("error" in hwData) throw new OperationalError(hwData.error);
     const declared = readHardware(hw.source, hwData.data);

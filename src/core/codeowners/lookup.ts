@@ -1,4 +1,4 @@
-import { type CompiledPattern, compilePattern, normalizePath } from "./match.js";
+import { type CompiledPattern, compilePattern, isAnchored, normalizePath } from "./match.js";
 import { type OwnerKinds, patternIsValid, patternSpan, readRuleLine } from "./parse.js";
 
 /** A rule line as far as looking a path up needs it. */
@@ -65,8 +65,7 @@ export function codeownersLookup(text: string): (path: string) => string[] {
  * patterns, which match at any depth.
  */
 function anchoredPrefix(pattern: string): string | undefined {
-  const anchored = pattern.startsWith("/") || pattern.replace(/\/+$/, "").includes("/");
-  if (!anchored) return undefined;
+  if (!isAnchored(pattern)) return undefined;
   const body = pattern.startsWith("/") ? pattern.slice(1) : pattern;
   const special = body.search(/[*?\\[]/);
   return special < 0 ? body : body.slice(0, special);

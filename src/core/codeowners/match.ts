@@ -186,8 +186,12 @@ function ruleIndex(rules: readonly CodeownersRule[]): RuleIndex {
 function plainAnchoredPrefix(pattern: string): string[] | undefined {
   if (/[*?\\[\]]/.test(pattern)) return undefined;
   const names = pattern.split("/").filter((name) => name !== "");
-  const anchored = pattern.startsWith("/") || pattern.replace(/\/+$/, "").includes("/");
-  return anchored && names.length > 0 ? names : [];
+  return isAnchored(pattern) && names.length > 0 ? names : [];
+}
+
+/** A pattern with a leading `/` or a `/` before its end matches from the root only, not at any depth. */
+export function isAnchored(pattern: string): boolean {
+  return pattern.startsWith("/") || pattern.replace(/\/+$/, "").includes("/");
 }
 
 /** The rule GitHub applies to a path: the last valid rule that matches it, or undefined. */
